@@ -1,0 +1,108 @@
+/*
+ * The segment pool: a static area of SEG-aligned, SEG-sized segments kept
+ * in a LIFO free list (the segment given back last is taken first, so a
+ * call that splits in a loop keeps reusing one hot segment).
+ *
+ * Statistics are read from the pool itself, so __morestack pays nothing
+ * for them: in_use = segments - free; splits = sum of the per-segment take
+ * counts; hwm = segments ever taken, exact because the list is LIFO and
+ * starts in address order (a never-used segment is taken only when every
+ * used one is in use).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcusplit.h"
+#include "mcusplit_internal.h"
+
+extern char __mcusplit_pool_start[], __mcusplit_pool_end[];
+extern char __mcusplit_seg_size[];           /* absolute linker symbol: the value is its address */
+extern char __mcusplit_stack_top[];
+
+#define SEG ((uintptr_t)__mcusplit_seg_size)
+#define HEADER sizeof(struct mcusplit_segment_header)
+
+struct mcusplit_segment_header *__mcusplit_free;
+
+static struct mcusplit_segment_header *header_of(uintptr_t segment_base)
+{
+    return (struct mcusplit_segment_header *)(segment_base + SEG - HEADER);
+}
+
+void mcusplit_pool_init(void)
+{
+    struct mcusplit_segment_header *next = NULL;
+    uintptr_t start = (uintptr_t)__mcusplit_pool_start;
+    for (uintptr_t base = (uintptr_t)__mcusplit_pool_end; base > start;) {
+        base -= SEG;
+        struct mcusplit_segment_header *h = header_of(base);
+        h->link = (uintptr_t)next;
+        h->takes = 0;
+        h->site = 0;
+        h->arg_bytes = 0;
+        next = h;
+    }
+    __mcusplit_free = next;
+    /* The initial stack has the same header, so every stack looks alike. */
+    struct mcusplit_segment_header *initial = (struct mcusplit_segment_header *)(__mcusplit_stack_top - HEADER);
+    initial->link = 0;
+    initial->takes = 0;
+    initial->site = 0;
+    initial->arg_bytes = 0;
+}
+
+void mcusplit_stats_read(struct mcusplit_stats *out)
+{
+    uint32_t count = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
+    uint32_t free_count = 0;
+    /* Bounded walk: a corrupted list cannot hang the report. */
+    for (struct mcusplit_segment_header *h = __mcusplit_free; h && free_count <= count;
+         h = (struct mcusplit_segment_header *)h->link)
+        free_count++;
+    uint32_t hwm = 0, splits = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        struct mcusplit_segment_header *h = header_of((uintptr_t)__mcusplit_pool_start + i * SEG);
+        splits += h->takes;
+        if (h->takes)
+            hwm++;
+    }
+    out->version = MCUSPLIT_REPORT_VERSION;
+    out->seg_size = (uint32_t)SEG;
+    out->seg_count = count;
+    out->in_use = free_count <= count ? count - free_count : count;
+    out->hwm = hwm;
+    out->splits = splits;
+}
+
+/* Latest snapshot, at a fixed symbol for debug probes (refreshed by mcusplit_report). */
+struct mcusplit_stats mcusplit_stats_snapshot;
+
+static void put_field(const char *name, uint32_t value)
+{
+    mcusplit_puts(name);
+    mcusplit_put_u32(value);
+}
+
+void mcusplit_report(void)
+{
+    mcusplit_stats_read(&mcusplit_stats_snapshot);
+    const struct mcusplit_stats *s = &mcusplit_stats_snapshot;
+    mcusplit_puts("@mcusplit v1 stats");
+    put_field(" seg_size=", s->seg_size);
+    put_field(" segments=", s->seg_count);
+    put_field(" in_use=", s->in_use);
+    put_field(" hwm=", s->hwm);
+    put_field(" splits=", s->splits);
+    mcusplit_puts("\n");
+}
+
+__attribute__((weak)) void mcusplit_pool_exhausted(uintptr_t function, uintptr_t call_site)
+{
+    mcusplit_puts("@mcusplit v1 pool-exhausted fn=");
+    mcusplit_put_hex((uint32_t)function & ~1u);
+    mcusplit_puts(" site=");
+    mcusplit_put_hex((uint32_t)call_site & ~1u);
+    put_field(" segments=", (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG));
+    mcusplit_puts("\n");
+    mcusplit_exit(MCUSPLIT_EXIT_POOL_EXHAUSTED);
+}

@@ -1,0 +1,82 @@
+/*
+ * Reset and fault handling. Compiled without split stacks: everything here
+ * runs before the pool exists or on whatever stack faulted, and is small.
+ * The vector table itself is generated per board (irq_count) by the build.
+ */
+#include <stdint.h>
+
+#include "mcusplit.h"
+#include "mcusplit_internal.h"
+
+extern uint32_t __data_load[], __data_start[], __data_end[];
+extern uint32_t __bss_start[], __bss_end[];
+extern const uint32_t __isr_vector[];
+extern int main(void);
+
+#define SCB_VTOR   (*(volatile uint32_t *)0xE000ED08u)
+#define SCB_CPACR  (*(volatile uint32_t *)0xE000ED88u)
+#define SCB_ICSR   (*(volatile uint32_t *)0xE000ED04u)
+#define SCB_CFSR   (*(volatile uint32_t *)0xE000ED28u)
+#define SCB_HFSR   (*(volatile uint32_t *)0xE000ED2Cu)
+
+void Reset_Handler(void)
+{
+#if !defined(__ARM_ARCH_6M__)
+    SCB_VTOR = (uint32_t)__isr_vector;      /* an505 boots with VTOR at its Secure alias */
+#endif
+    /* volatile: keep these loops from becoming memcpy/memset calls before .data exists */
+    volatile uint32_t *src = __data_load;
+    for (volatile uint32_t *dst = __data_start; dst < __data_end;) *dst++ = *src++;
+    for (volatile uint32_t *dst = __bss_start; dst < __bss_end;) *dst++ = 0;
+#if defined(__ARM_FP)
+    SCB_CPACR |= 0xFu << 20;                /* CP10/CP11 full access: hard-float code can run */
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
+    mcusplit_pool_init();
+    mcusplit_board_init();
+    mcusplit_console_init();
+    mcusplit_exit(main());
+}
+
+/* Called with the exception frame the fault pushed; never returns. */
+void mcusplit_fault_report(const uint32_t *frame, uint32_t exc_return)
+{
+    uint32_t ipsr;
+    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
+    mcusplit_puts("@mcusplit v1 fault exc=");
+    mcusplit_put_u32(ipsr & 0x1FFu);
+    mcusplit_puts(" pc=");
+    mcusplit_put_hex(frame[6]);
+    mcusplit_puts(" lr=");
+    mcusplit_put_hex(frame[5]);
+    mcusplit_puts(" sp=");
+    mcusplit_put_hex((uint32_t)frame);
+    mcusplit_puts(" exc_return=");
+    mcusplit_put_hex(exc_return);
+#if !defined(__ARM_ARCH_6M__)
+    mcusplit_puts(" cfsr=");
+    mcusplit_put_hex(SCB_CFSR);
+    mcusplit_puts(" hfsr=");
+    mcusplit_put_hex(SCB_HFSR);
+#endif
+    mcusplit_puts("\n");
+    mcusplit_exit(MCUSPLIT_EXIT_FAULT);
+}
+
+/* Every fault and every unhandled interrupt lands here: report which, where, and stop. */
+__attribute__((naked)) void mcusplit_fault_entry(void)
+{
+    __asm__ volatile(
+        "movs r0, #4\n\t"
+        "mov r1, lr\n\t"
+        "tst r0, r1\n\t"
+        "beq 1f\n\t"
+        "mrs r0, psp\n\t"
+        "b 2f\n"
+        "1:\n\t"
+        "mrs r0, msp\n"
+        "2:\n\t"
+        "ldr r2, =mcusplit_fault_report\n\t"
+        "bx r2\n\t"
+        ".ltorg\n");
+}

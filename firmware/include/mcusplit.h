@@ -1,0 +1,93 @@
+/*
+ * mcusplit runtime: split (segmented) stacks on Cortex-M.
+ *
+ * Stack model
+ * -----------
+ * Every stack (the initial stack and each segment of the pool) is SEG bytes
+ * (a power of two) and aligned to SEG. A split-stack function therefore knows
+ * how much room is left without reading any limit word:
+ *
+ *     room = sp mod SEG          (bytes between sp and the stack's bottom)
+ *
+ * and its prologue calls __morestack when room < frame + reserve. Because the
+ * limit follows sp, switching stacks is one `mov sp, rX`: an interrupt can
+ * never see a half-switched stack, handlers compare against the stack they
+ * run on, and a task switch saves nothing besides sp.
+ *
+ * Each segment ends in a 16-byte header (struct mcusplit_segment_header);
+ * a fresh segment's sp is the header's address.
+ */
+#ifndef MCUSPLIT_H
+#define MCUSPLIT_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Exit codes the runtime itself uses (applications use 0..99). */
+#define MCUSPLIT_EXIT_OK              0
+#define MCUSPLIT_EXIT_POOL_EXHAUSTED  100
+#define MCUSPLIT_EXIT_FAULT           101
+#define MCUSPLIT_EXIT_STACK_OVERFLOW  102
+
+/* Version of the "@mcusplit v1 ..." console lines and of struct mcusplit_stats. */
+#define MCUSPLIT_REPORT_VERSION 1
+
+/* Keeps a function out of split stacks (no prologue; it runs in the reserve). */
+#define MCUSPLIT_NO_SPLIT __attribute__((no_split_stack))
+
+struct mcusplit_segment_header {
+    uintptr_t link;        /* in use: sp of the previous stack; free: next free header */
+    uint32_t takes;        /* how many times this segment was taken (splits into it) */
+    uintptr_t site;        /* return address of the latest call that split into it */
+    uint32_t arg_bytes;    /* stack-argument bytes copied by the latest split */
+};
+
+struct mcusplit_stats {
+    uint32_t version;      /* MCUSPLIT_REPORT_VERSION */
+    uint32_t seg_size;     /* bytes per segment */
+    uint32_t seg_count;    /* segments in the pool */
+    uint32_t in_use;       /* segments taken right now */
+    uint32_t hwm;          /* most segments ever taken at once */
+    uint32_t splits;       /* calls that ran on a new segment, in total */
+};
+
+/* Fills *out from the pool itself (exact; costs O(segments)). */
+void mcusplit_stats_read(struct mcusplit_stats *out);
+
+/* Prints the "@mcusplit v1 stats ..." line (format: README, "Watermark line"). */
+void mcusplit_report(void);
+
+/* Prints the report and the "@mcusplit v1 exit code=N" line, then ends the run. */
+void mcusplit_exit(int code) __attribute__((noreturn));
+
+/*
+ * Called by __morestack when the pool is empty, on the stack that ran out,
+ * with `function` the address of the function that needed a segment and
+ * `call_site` the return address of the call to it. The default prints
+ *   @mcusplit v1 pool-exhausted fn=0x... site=0x... segments=N
+ * and exits with MCUSPLIT_EXIT_POOL_EXHAUSTED. An override runs in the
+ * reserve (keep it small and MCUSPLIT_NO_SPLIT); if it returns, __morestack
+ * tries the pool again.
+ */
+void mcusplit_pool_exhausted(uintptr_t function, uintptr_t call_site);
+
+/* Console (polled UART of the board). */
+void mcusplit_console_init(void);
+void mcusplit_putc(char c);
+void mcusplit_puts(const char *s);
+void mcusplit_put_u32(uint32_t value);
+void mcusplit_put_hex(uint32_t value);
+
+/* Small formatted output (split-stack code): %d %i %u %x %X %p %s %c %f (%.Nf) %%, widths, '0', '-', 'l'. */
+int mcusplit_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int mcusplit_vprintf(const char *fmt, va_list ap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MCUSPLIT_H */

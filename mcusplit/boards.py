@@ -1,0 +1,261 @@
+"""Board files (boards/*.toml) -> typed, validated records.
+
+A board file is data only: memory map, core, console UART, how QEMU emulates
+it and how pyOCD reaches it. Errors name the file and the key, on one line.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .cores import CORES, Core
+from .errors import BoardError
+
+CONSOLE_DRIVERS = ("cmsdk-uart", "stm32-usart", "nrf51-uart", "stellaris-uart")
+EXIT_METHODS = ("semihosting", "halt")
+
+_SIZE = re.compile(r"^\s*(\d+)\s*([KkMm]?)(?:i?[Bb])?\s*$")
+
+
+@dataclass(frozen=True)
+class Region:
+    origin: int
+    length: int
+
+    @property
+    def end(self) -> int:
+        return self.origin + self.length
+
+
+@dataclass(frozen=True)
+class Console:
+    driver: str
+    base: int
+    baud: int
+    clock_hz: int
+    setup: tuple[tuple[int, int], ...] = ()   # (address, bits) OR-ed in before the UART is used
+
+
+@dataclass(frozen=True)
+class QemuMachine:
+    machine: str
+    serial_index: int        # which -serial option the console UART is
+    extra_args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Board:
+    name: str
+    description: str
+    core: Core
+    flash: Region
+    ram: Region
+    irq_count: int
+    console: Console
+    exit_method: str
+    qemu: QemuMachine | None
+    pyocd_target: str | None
+    variant: str | None
+    variants: tuple[str, ...]
+    path: Path
+
+    @property
+    def emulated(self) -> bool:
+        return self.qemu is not None
+
+
+def parse_size(value: Any, where: str) -> int:
+    """Sizes are integers (bytes) or strings such as '96K', '1M', '16KiB'."""
+    if isinstance(value, bool):
+        raise BoardError(f"expected a size, got {value!r}", where)
+    if isinstance(value, int):
+        if value <= 0:
+            raise BoardError(f"size must be positive, got {value}", where)
+        return value
+    if isinstance(value, str):
+        m = _SIZE.match(value)
+        if m:
+            n = int(m.group(1)) * {"": 1, "k": 1024, "m": 1024 * 1024}[m.group(2).lower()]
+            if n > 0:
+                return n
+    raise BoardError(f"expected a size like 65536, '64K' or '1M', got {value!r}", where)
+
+
+class _Table:
+    """Reads one TOML table, remembering which keys were used so that typos are reported."""
+
+    def __init__(self, data: Any, file: str, key_path: str = "") -> None:
+        self.file = file
+        self.key_path = key_path
+        if not isinstance(data, dict):
+            raise BoardError(f"expected a table, got {type(data).__name__}", self.where)
+        self.data = data
+        self.used: set[str] = set()
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} [{self.key_path}]" if self.key_path else self.file
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            if default is ...:
+                raise BoardError(f"missing required key '{key}'", self.where)
+            return default
+        value = self.data[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            names = " or ".join(k.__name__ for k in kinds)
+            raise BoardError(f"'{key}' must be {names}, got {value!r}", self.where)
+        return value
+
+    def table(self, key: str, required: bool = True) -> _Table | None:
+        self.used.add(key)
+        if key not in self.data:
+            if required:
+                raise BoardError(f"missing required table [{self._sub(key)}]", self.file)
+            return None
+        return _Table(self.data[key], self.file, self._sub(key))
+
+    def _sub(self, key: str) -> str:
+        return f"{self.key_path}.{key}" if self.key_path else key
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise BoardError(f"unknown key(s) {', '.join(unknown)}", self.where)
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in paths.boards_dir().glob("*.toml"))
+
+
+def find_board_file(name_or_path: str) -> Path:
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or "/" in name_or_path:
+        if not candidate.is_file():
+            raise BoardError("board file not found", str(candidate))
+        return candidate
+    path = paths.boards_dir() / f"{name_or_path}.toml"
+    if not path.is_file():
+        raise BoardError(f"unknown board '{name_or_path}' (known: {', '.join(available())})")
+    return path
+
+
+def load(name_or_path: str, variant: str | None = None) -> Board:
+    """Load a board by name (boards/<name>.toml) or by path, optionally a variant of it."""
+    if "@" in name_or_path and variant is None:
+        name_or_path, variant = name_or_path.split("@", 1)
+    path = find_board_file(name_or_path)
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BoardError(f"not valid TOML: {exc}", where) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BoardError(f"cannot read: {exc}", where) from None
+    return parse(raw, path, variant)
+
+
+def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
+    where = str(path)
+    variants_raw = raw.get("variants", {})
+    if not isinstance(variants_raw, dict) or not all(isinstance(v, dict) for v in variants_raw.values()):
+        raise BoardError("[variants] must hold one table per variant", where)
+    default_variant = raw.get("default_variant")
+    chosen = variant or default_variant
+    if variants_raw:
+        if chosen is None:
+            raise BoardError("board has variants but no default_variant", where)
+        if chosen not in variants_raw:
+            raise BoardError(f"unknown variant '{chosen}' (known: {', '.join(sorted(variants_raw))})", where)
+        data = _deep_merge({k: v for k, v in raw.items() if k not in ("variants", "default_variant")},
+                           variants_raw[chosen])
+    else:
+        if variant is not None:
+            raise BoardError(f"board has no variants, '{variant}' was asked for", where)
+        if default_variant is not None:
+            raise BoardError("default_variant given but there is no [variants] table", where)
+        data = raw
+
+    top = _Table(data, where)
+    name = top.get("name", str)
+    if name != path.stem:
+        raise BoardError(f"name '{name}' does not match the file name '{path.stem}'", where)
+    description = top.get("description", str, "")
+    core_key = top.get("core", str)
+    if core_key not in CORES:
+        raise BoardError(f"unknown core '{core_key}' (known: {', '.join(CORES)})", where)
+    irq_count = top.get("irq_count", int, 32)
+    if not 0 <= irq_count <= 496:
+        raise BoardError(f"irq_count must be 0..496, got {irq_count}", where)
+
+    memory = top.table("memory")
+    regions = {}
+    for region_name in ("flash", "ram"):
+        region = memory.table(region_name)
+        origin = region.get("origin", int)
+        if origin < 0 or origin >= 1 << 32 or origin % 4:
+            raise BoardError(f"origin must be a 4-byte aligned 32-bit address, got {origin:#x}", region.where)
+        length = parse_size(region.get("length", (int, str)), region.where)
+        if origin + length > 1 << 32:
+            raise BoardError("region runs past the 4 GiB address space", region.where)
+        region.finish()
+        regions[region_name] = Region(origin, length)
+    memory.finish()
+    if regions["flash"].origin < regions["ram"].end and regions["ram"].origin < regions["flash"].end:
+        raise BoardError("memory regions flash and ram overlap", where)
+
+    console_t = top.table("console")
+    driver = console_t.get("driver", str)
+    if driver not in CONSOLE_DRIVERS:
+        raise BoardError(f"unknown console driver '{driver}' (known: {', '.join(CONSOLE_DRIVERS)})",
+                         console_t.where)
+    setup_raw = console_t.get("setup", list, [])
+    if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                           for v in p) for p in setup_raw):
+        raise BoardError("setup must be a list of [address, bits] pairs of integers", console_t.where)
+    console = Console(driver, console_t.get("base", int), console_t.get("baud", int, 115200),
+                      console_t.get("clock_hz", int, 16_000_000), tuple((a, b) for a, b in setup_raw))
+    console_t.finish()
+
+    exit_method = top.get("exit", str, "semihosting")
+    if exit_method not in EXIT_METHODS:
+        raise BoardError(f"exit must be one of {', '.join(EXIT_METHODS)}, got '{exit_method}'", where)
+
+    qemu = None
+    qemu_t = top.table("qemu", required=False)
+    if qemu_t is not None:
+        extra = qemu_t.get("extra_args", list, [])
+        if not all(isinstance(a, str) for a in extra):
+            raise BoardError("extra_args must be a list of strings", qemu_t.where)
+        qemu = QemuMachine(qemu_t.get("machine", str), qemu_t.get("serial_index", int, 0), tuple(extra))
+        qemu_t.finish()
+
+    pyocd_target = None
+    pyocd_t = top.table("pyocd", required=False)
+    if pyocd_t is not None:
+        pyocd_target = pyocd_t.get("target", str)
+        pyocd_t.finish()
+    top.finish()
+
+    return Board(name=name, description=description, core=CORES[core_key], flash=regions["flash"],
+                 ram=regions["ram"], irq_count=irq_count, console=console, exit_method=exit_method,
+                 qemu=qemu, pyocd_target=pyocd_target, variant=chosen if variants_raw else None,
+                 variants=tuple(sorted(variants_raw)), path=path)

@@ -1,0 +1,172 @@
+"""`mcusplit build`: sources -> split-stack firmware (.elf, .bin, .hex, .map) for one board.
+
+Pipeline (imports run one way): frontend (C -> bitcode) -> codegen (LLVM in a
+child process, prologue rewrite, assemble) -> link (generated board file and
+linker script, lld, images).
+
+A build without split stacks (--no-split-stack) takes the same path with every
+function opted out, so the two differ only in their prologues.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from elftools.elf.elffile import ELFFile
+
+from . import paths
+from .boards import Board
+from .codegen.emit import ModuleResult, compile_module
+from .codegen.layout import StackLayout
+from .codegen.prologue import FunctionCheck
+from .codegen.splitstack import FunctionPlan
+from .errors import BuildError
+from .frontend import c as c_frontend
+from .link import board_source, outputs, script
+from .link.link import link
+from .project import Project
+
+RUNTIME_CORE = ["startup.c", "pool.c", "exit.c", "console.c"]
+
+
+@dataclass
+class BuildResult:
+    elf: Path
+    bin: Path
+    hex: Path
+    map: Path
+    info: Path
+    board: Board
+    layout: StackLayout
+    split_stack: bool
+    checks: list[FunctionCheck] = field(default_factory=list)
+    plans: list[FunctionPlan] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    flash_bytes: int = 0
+    ram_bytes: int = 0
+    seconds: float = 0.0
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+
+def _usage(elf: Path, board: Board) -> tuple[int, int]:
+    """Bytes of flash (code + data image) and of RAM (data, bss, stack, pool)."""
+    flash = ram = 0
+    with elf.open("rb") as f:
+        for section in ELFFile(f).iter_sections():
+            if not section["sh_flags"] & 0x2 or not section["sh_size"]:   # SHF_ALLOC
+                continue
+            address, size = section["sh_addr"], section["sh_size"]
+            if board.ram.origin <= address < board.ram.end:
+                ram += size
+                if section["sh_type"] != "SHT_NOBITS":
+                    flash += size                                          # .data's load image
+            else:
+                flash += size
+    return flash, ram
+
+
+def build(project: Project, board: Board, out_dir: Path, split_stack: bool = True, jobs: int | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    started = time.monotonic()
+    say = progress or (lambda message: None)
+    out_dir = out_dir.resolve()
+    work = out_dir / "obj"
+    work.mkdir(parents=True, exist_ok=True)
+    core = board.core
+    layout = StackLayout.for_build(project.pool, core)
+    firmware = paths.firmware_dir()
+
+    runtime_defines = {
+        "MCUSPLIT_SEG_SHIFT": str(layout.shift),
+        "MCUSPLIT_CONSOLE_BASE": f"{board.console.base:#x}u",
+        "MCUSPLIT_CONSOLE_BAUD": f"{board.console.baud}u",
+        "MCUSPLIT_CONSOLE_CLOCK": f"{board.console.clock_hz}u",
+    }
+    includes = [firmware / "include", firmware / "core"]
+    board_c = work / "board.c"
+    board_c.write_text(board_source.render(board))
+    link_script = work / "link.ld"
+    link_script.write_text(script.render(board, layout, paths.linker_dir(), split_stack))
+
+    core_sources = [firmware / "core" / name for name in RUNTIME_CORE]
+    core_sources.append(firmware / "core" / "console" / f"{board.console.driver}.c")
+    core_sources.append(firmware / "core" / f"morestack_{core.morestack_variant}.S")
+    core_sources.append(board_c)
+    lib_sources = sorted((firmware / "lib").glob("*.c"))
+
+    user_includes = [*project.include_dirs, firmware / "include"]
+    opt_out = project.no_split_stack if split_stack else ("*",)
+
+    def compile_core(source: Path) -> Path:
+        return c_frontend.to_object(source, work / f"rt_{source.stem}.o", core, includes, runtime_defines,
+                                    ["-Os"])
+
+    def compile_split(source: Path, prefix: str, root: Path) -> ModuleResult:
+        display = _display(source, root)
+        if source.suffix == ".c":
+            ir = c_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.bc", core, user_includes,
+                                       project.defines if prefix == "" else {}, list(project.cflags)
+                                       if prefix == "" else [], split_stack=True)
+        elif source.suffix in (".ll", ".bc"):
+            ir = source
+        else:
+            raise BuildError("unsupported source type", display)
+        return compile_module(ir, display, core, layout, work, no_split_stack=opt_out)
+
+    say(f"compiling {len(project.sources)} source(s) and the runtime for {board.name} ({core.key})")
+    workers = jobs or os.cpu_count() or 2
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        core_futures = [pool.submit(compile_core, s) for s in core_sources]
+        lib_futures = [pool.submit(compile_split, s, "rt_", firmware) for s in lib_sources]
+        user_futures = [pool.submit(compile_split, s, "", project.root) for s in project.sources]
+        # Report the first failing user source before runtime problems: that is what users can fix.
+        modules: list[ModuleResult] = [f.result() for f in user_futures]
+        modules += [f.result() for f in lib_futures]
+        objects = [f.result() for f in core_futures] + [m.obj for m in modules]
+
+    plans = [p for m in modules for p in m.plans]
+    checks = [c for m in modules for c in m.checks]
+    notes = [n for m in modules for n in m.notes]
+    defined = {p.name for p in plans}
+    for pattern in project.no_split_stack:
+        import fnmatch
+
+        if not any(fnmatch.fnmatchcase(name, pattern) for name in defined):
+            notes.append(f"{project.config_path}: note: no_split_stack entry '{pattern}' matches no function")
+
+    say("linking")
+    name = project.name
+    elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core)
+    bin_path, hex_path = out_dir / f"{name}.bin", out_dir / f"{name}.hex"
+    outputs.write_images(elf, bin_path, hex_path)
+    flash, ram = _usage(elf, board)
+    if flash > board.flash.length:
+        raise BuildError(f"firmware needs {flash} bytes of flash, the board has {board.flash.length}", name)
+
+    result = BuildResult(elf=elf, bin=bin_path, hex=hex_path, map=out_dir / f"{name}.map",
+                         info=out_dir / f"{name}.build.json", board=board, layout=layout,
+                         split_stack=split_stack, checks=checks, plans=plans, notes=notes,
+                         flash_bytes=flash, ram_bytes=ram, seconds=time.monotonic() - started)
+    result.info.write_text(json.dumps({
+        "board": board.name, "variant": board.variant, "core": core.key, "split_stack": split_stack,
+        "layout": {"segment_size": layout.segment_size, "segments": layout.segments,
+                   "reserve": layout.reserve},
+        "flash_bytes": flash, "ram_bytes": ram, "seconds": round(result.seconds, 3),
+        "checks": [c.as_dict() for c in checks], "plans": [p.as_dict() for p in plans], "notes": notes,
+    }, indent=1))
+    return result

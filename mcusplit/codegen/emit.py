@@ -1,0 +1,73 @@
+"""Module -> object file: the codegen child process, the prologue rewrite, the assembler."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cores import Core
+from ..errors import BuildError
+from ..toolchain import clang, run_tool
+from . import prologue
+from .layout import StackLayout
+from .splitstack import FunctionPlan
+from .worker import EXIT_REFUSED
+
+
+@dataclass
+class ModuleResult:
+    obj: Path
+    plans: list[FunctionPlan] = field(default_factory=list)
+    checks: list[prologue.FunctionCheck] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _llvm_abort_message(stderr: str) -> str:
+    for line in stderr.splitlines():
+        m = re.search(r"LLVM ERROR: (.*)", line)
+        if m:
+            return f"LLVM cannot compile this module: {m.group(1).strip()}"
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    tail = lines[-1].strip() if lines else "no message"
+    return f"code generation failed: {tail[:200]}"
+
+
+def generate_assembly(ir_path: Path, display: str, core: Core, work: Path, opt_level: int,
+                      no_split_stack: tuple[str, ...]) -> tuple[str, list[FunctionPlan], list[str]]:
+    """Run the codegen child on one module; (assembly, plans, notes). Never lets LLVM abort us."""
+    request = work / f"{ir_path.name}.request.json"
+    reply = work / f"{ir_path.name}.reply.json"
+    asm = work / f"{ir_path.name}.llvm.s"
+    reply.unlink(missing_ok=True)
+    request.write_text(json.dumps({
+        "input": str(ir_path), "display": display, "core": core.key, "output": str(asm),
+        "reply": str(reply), "opt_level": opt_level, "no_split_stack": list(no_split_stack)}))
+    proc = subprocess.run([sys.executable, "-m", "mcusplit.codegen.worker", str(request)],
+                          capture_output=True, text=True)
+    if proc.returncode == EXIT_REFUSED:
+        data = json.loads(reply.read_text())
+        raise BuildError("; ".join(data["errors"]))
+    if proc.returncode != 0:
+        if proc.returncode < 0 and -proc.returncode in (signal.SIGABRT, signal.SIGSEGV, signal.SIGILL):
+            raise BuildError(_llvm_abort_message(proc.stderr), display)
+        raise BuildError(_llvm_abort_message(proc.stderr), display)
+    data = json.loads(reply.read_text())
+    plans = [FunctionPlan(**p) for p in data["plans"]]
+    return asm.read_text(), plans, data["notes"]
+
+
+def compile_module(ir_path: Path, display: str, core: Core, layout: StackLayout, work: Path,
+                   opt_level: int = 2, no_split_stack: tuple[str, ...] = ()) -> ModuleResult:
+    llvm_asm, plans, notes = generate_assembly(ir_path, display, core, work, opt_level, no_split_stack)
+    rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display)
+    asm_path = work / f"{ir_path.name}.s"
+    asm_path.write_text(rewritten.text)
+    obj = work / f"{ir_path.name}.o"
+    run_tool([*clang(), "-target", core.clang_target, f"-mcpu={core.clang_cpu}", "-c", asm_path, "-o", obj],
+             f"{display} (assembling {asm_path.name})")
+    return ModuleResult(obj, plans, rewritten.checks, notes)

@@ -1,0 +1,327 @@
+"""Replace LLVM's split-stack prologue with mcusplit's Cortex-M check.
+
+LLVM (Linux triple) emits, at the entry of every split function:
+
+    push  {r4, r5}
+    ...compute sp - frame into r5, read the TLS limit with `mrc p15` (faults on M-profile)...
+    cmp   r4, r5
+    bls   .LBBn_2
+    mov   r4, #frame          @ or movw / ldr r4, .LCPI (Thumb-1)
+    mov   r5, #arg_bytes
+    push  {lr}
+    bl    __morestack
+    ...return path...
+  .LBBn_2:
+    pop   {r4, r5}
+
+We keep the frame and argument sizes it computed and replace everything from
+the push to the pop with a check that reads no memory: every stack is SEG bytes
+and aligned to SEG, so the room left is sp mod SEG (see firmware/include/mcusplit.h).
+
+    Thumb-2 (12 bytes)            Thumb-1 short (10)          Thumb-1 long (14)
+    mov    ip, sp                 mov   r3, sp                mov   ip, r3
+    lsl.w  ip, ip, #(32-k)        lsls  r3, r3, #(32-k)       mov   r3, sp
+    cmp.w  ip, #(T << (32-k))     lsrs  r3, r3, #24           lsls/lsrs/cmp as short
+    blo    stub                   cmp   r3, #T/unit           mov   r3, ip
+                                  bcc   stub                  bcc   stub
+
+The stub sits just before the function (out of the fall-through path):
+    Thumb-2:  adr.w ip, body+1 ; b.w __morestack[_args] [; .short arg_bytes]
+    Thumb-1:  mov ip, lr ; bl __morestack[_args][_r3] [; .short arg_bytes]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from ..errors import BuildError
+from .layout import StackLayout
+from .splitstack import FunctionPlan
+
+THUMB2_CHECK_BYTES = 12
+THUMB1_SHORT_CHECK_BYTES = 10
+THUMB1_LONG_CHECK_BYTES = 14
+
+_LABEL = re.compile(r"^(?P<name>[^\s:@]+|\"[^\"]+\"):\s*(?:@.*)?$")
+_TYPE_FUNCTION = re.compile(r"^\s*\.type\s+(?P<name>[^,\s]+|\"[^\"]+\"),\s*%function")
+_P2ALIGN = re.compile(r"^\s*\.p2align\s+(\d+)")
+_IMM = re.compile(r"#(-?(?:0x[0-9a-fA-F]+|\d+))")
+_SPLIT_NOTE = re.compile(r'^\s*\.section\s+"?\.note\.GNU-(?:no-)?split-stack"?')
+_LONG = re.compile(r"^\s*\.(?:long|word)\s+(\S+)")
+
+
+@dataclass
+class FunctionCheck:
+    name: str
+    frame: int                   # bytes LLVM's prologue asked for
+    arg_bytes: int               # stack-passed argument bytes
+    need: int                    # frame + reserve
+    threshold: int               # the bytes the check actually demands (>= need)
+    variant: str                 # "thumb2" | "thumb1-short" | "thumb1-long"
+    source: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class RewriteResult:
+    text: str
+    checks: list[FunctionCheck] = field(default_factory=list)
+
+
+def _strip_comment(line: str) -> str:
+    return line.split("@", 1)[0].strip() if "@" in line and not line.lstrip().startswith('"') else line.strip()
+
+
+def _is_instruction(line: str) -> bool:
+    s = _strip_comment(line)
+    return bool(s) and not s.startswith(".") and not _LABEL.match(s)
+
+
+def _instruction(line: str) -> tuple[str, str]:
+    s = _strip_comment(line)
+    parts = s.split(None, 1)
+    return parts[0].lower(), (parts[1].replace(" ", "") if len(parts) > 1 else "")
+
+
+class _Unrecognized(Exception):
+    pass
+
+
+class _FunctionRewriter:
+    def __init__(self, lines: list[str], layout: StackLayout, thumb2: bool, display: str) -> None:
+        self.lines = lines
+        self.layout = layout
+        self.thumb2 = thumb2
+        self.display = display
+        self.pool_values = self._constant_pool()
+
+    def _constant_pool(self) -> dict[str, str]:
+        values = {}
+        for i, line in enumerate(self.lines):
+            m = _LABEL.match(line.strip())
+            if m and m.group("name").startswith(".LCPI") and i + 1 < len(self.lines):
+                lm = _LONG.match(self.lines[i + 1])
+                if lm:
+                    values[m.group("name")] = lm.group(1)
+        return values
+
+    def _register_value(self, operands: str, register: str) -> int | None:
+        if not operands.startswith(register + ","):
+            return None
+        rest = operands[len(register) + 1:]
+        m = _IMM.match(rest)
+        if m:
+            return int(m.group(1), 0)
+        if rest in self.pool_values:
+            try:
+                return int(self.pool_values[rest], 0)
+            except ValueError:
+                raise _Unrecognized(f"constant {rest} is not a number") from None
+        return None
+
+    def find_prologue(self, label_index: int) -> tuple[int, int, int, int] | None:
+        """(first, last, frame, arg_bytes) of LLVM's split-stack prologue, or None if there is none."""
+        i = label_index + 1
+        n = len(self.lines)
+        while i < n and not _is_instruction(self.lines[i]):
+            if _TYPE_FUNCTION.match(self.lines[i]):
+                return None
+            i += 1
+        if i >= n:
+            return None
+        mnemonic, operands = _instruction(self.lines[i])
+        if mnemonic != "push" or operands != "{r4,r5}":
+            return None
+        first = i
+        body_label = None
+        morestack = None
+        j = i + 1
+        while j < n:
+            if _is_instruction(self.lines[j]):
+                m, ops = _instruction(self.lines[j])
+                if m in ("bls", "bls.n", "bls.w") and body_label is None:
+                    body_label = ops
+                if m in ("bl", "blx") and ops == "__morestack":
+                    morestack = j
+                    break
+                if m == "mrc" and "p15" not in ops:
+                    raise _Unrecognized("unexpected coprocessor access")
+            elif _TYPE_FUNCTION.match(self.lines[j]):
+                break
+            j += 1
+        if body_label is None or morestack is None:
+            raise _Unrecognized("a push {r4, r5} prologue without the split-stack branch and call")
+        frame = args = None
+        k = morestack - 1
+        while k > first and (frame is None or args is None):
+            if _is_instruction(self.lines[k]):
+                m, ops = _instruction(self.lines[k])
+                if m in ("mov", "movs", "movw", "mov.w", "ldr", "ldr.w"):
+                    if frame is None:
+                        frame = self._register_value(ops, "r4")
+                    if args is None:
+                        args = self._register_value(ops, "r5")
+                elif m == "movt" and ops.startswith("r4,"):
+                    raise _Unrecognized("frame larger than 64 KiB")
+                elif m in ("bls", "bls.n", "bls.w"):
+                    break
+            k -= 1
+        if frame is None or args is None:
+            raise _Unrecognized("cannot read the frame and argument sizes before __morestack")
+        # The body starts at the label the bls branched to; its first instruction is pop {r4, r5}.
+        last = None
+        for k in range(morestack + 1, n):
+            if self.lines[k].strip().split("@")[0].strip() == f"{body_label}:":
+                for q in range(k + 1, n):
+                    if _is_instruction(self.lines[q]):
+                        m, ops = _instruction(self.lines[q])
+                        if m == "pop" and ops == "{r4,r5}":
+                            last = q
+                        break
+                break
+        if last is None:
+            raise _Unrecognized(f"the split-stack body label {body_label} does not start with pop {{r4, r5}}")
+        return first, last, frame, args
+
+
+def _stub_bytes(thumb2: bool, arg_bytes: int) -> int:
+    return (8 if thumb2 else 6) + (2 if arg_bytes else 0)
+
+
+def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, FunctionPlan],
+            display: str) -> RewriteResult:
+    """Rewrite every LLVM split-stack prologue in `text` (one module's assembly)."""
+    lines = text.splitlines()
+    rw = _FunctionRewriter(lines, layout, thumb2, display)
+    out: list[str] = []
+    checks: list[FunctionCheck] = []
+    # Function entries: `.type NAME,%function` ... `NAME:`
+    typed: set[str] = set()
+    counter = 0
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        m_type = _TYPE_FUNCTION.match(line)
+        if m_type:
+            typed.add(m_type.group("name").strip('"'))
+        m_label = _LABEL.match(line.strip())
+        name = m_label.group("name").strip('"') if m_label else None
+        if name is None or name not in typed:
+            out.append(line)
+            i += 1
+            continue
+        try:
+            found = rw.find_prologue(i)
+        except _Unrecognized as exc:
+            raise BuildError(f"internal error: unrecognized split-stack prologue in '{name}' ({exc})",
+                             display) from None
+        if found is None:
+            out.append(line)
+            i += 1
+            continue
+        first, last, frame, args = found
+        plan = plans.get(name)
+        where = plan.source if plan else display
+        need = frame + layout.reserve
+        fresh = layout.fresh_room(args)
+        counter += 1
+        stub = f".Lmcusplit_stub{counter}"
+        body = f".Lmcusplit_body{counter}"
+        if thumb2:
+            threshold = layout.thumb2_threshold(need)
+            variant = "thumb2"
+            check = ["\tmov\tip, sp",
+                     f"\tlsl.w\tip, ip, #{32 - layout.shift}",
+                     f"\tcmp.w\tip, #{threshold << (32 - layout.shift)}",
+                     f"\tblo\t{stub}"]
+        else:
+            units = layout.thumb1_threshold(need)
+            threshold = units * layout.thumb1_unit()
+            if units > 255:
+                threshold = fresh + 1   # reported as too large below
+            short = plan is not None and plan.core_arg_words <= 3
+            variant = "thumb1-short" if short else "thumb1-long"
+            core_check = ["\tmov\tr3, sp",
+                          f"\tlsls\tr3, r3, #{32 - layout.shift}",
+                          "\tlsrs\tr3, r3, #24",
+                          f"\tcmp\tr3, #{units}"]
+            check = (core_check if short else ["\tmov\tip, r3", *core_check, "\tmov\tr3, ip"])
+            check.append(f"\tbcc\t{stub}")
+        if threshold > fresh:
+            raise BuildError(
+                f"function '{name}' needs {frame} bytes of stack plus the {layout.reserve}-byte reserve"
+                f"{f' and {args} bytes of stack arguments' if args else ''}, more than a "
+                f"{layout.segment_size}-byte segment offers ({fresh} bytes usable); raise "
+                "pool.segment_size in mcusplit.toml or make the frame smaller", where)
+        checks.append(FunctionCheck(name, frame, args, need, threshold, variant, where))
+
+        # Stub, placed after the function's .p2align so that it ends exactly where the function starts.
+        stub_size = _stub_bytes(thumb2, args)
+        insert_at, align_log2 = _preamble_start(out)
+        pad = (-stub_size) % (1 << align_log2)
+        stub_lines = ["\t.code\t16", *(["\tnop"] * (pad // 2)), f"{stub}:"]
+        if thumb2:
+            stub_lines += [f"\tadr.w\tip, {body}+1",
+                           f"\tb.w\t{'__morestack_args' if args else '__morestack'}"]
+        else:
+            entry = "__morestack_args" if args else "__morestack"
+            if variant == "thumb1-long":
+                entry += "_r3"
+            stub_lines += ["\tmov\tip, lr", f"\tbl\t{entry}"]
+        if args:
+            if args > 0xFFFF:
+                raise BuildError(f"function '{name}' has {args} bytes of stack arguments", where)
+            stub_lines.append(f"\t.short\t{args}")
+        out[insert_at:insert_at] = stub_lines
+
+        # The function: label, what preceded the prologue, our check, then the body.
+        out.extend(lines[i:first])
+        out.extend(check)
+        out.append(f"{body}:")
+        for kept in lines[first:last + 1]:
+            s = _strip_comment(kept)
+            if s.startswith(".loc") or _LABEL.match(s):     # debug info may refer to these
+                out.append(kept)
+        i = last + 1
+    # LLVM marks objects with .note.GNU-(no-)split-stack; lld then refuses to mix them with
+    # anything else. mcusplit handles calls between split and non-split code itself.
+    out = [line for line in out if not _SPLIT_NOTE.match(line)]
+    result = "\n".join(out) + "\n"
+    result = _drop_unused_constants(result)
+    if re.search(r"\bmrc\s+p15\b", result) or "__STACK_LIMIT" in result:
+        raise BuildError("internal error: a CP15 limit access survived the prologue rewrite", display)
+    return RewriteResult(result, checks)
+
+
+_PREAMBLE = re.compile(r"^\s*(?:\.(?:type|code|thumb_func|globl|global|weak|hidden|protected|local)\b|@|$)")
+
+
+def _preamble_start(out: list[str]) -> tuple[int, int]:
+    """Where a stub goes: right after the function's `.p2align` (and its log2), or right before
+    the function's directives when it has no alignment of its own."""
+    k = len(out) - 1
+    while k >= 0 and _PREAMBLE.match(out[k]):
+        k -= 1
+    if k >= 0:
+        m = _P2ALIGN.match(out[k])
+        if m:
+            return k + 1, int(m.group(1))
+    return k + 1, 1
+
+
+def _drop_unused_constants(text: str) -> str:
+    """Remove constant-pool entries only the old prologues used (e.g. `.long __STACK_LIMIT`)."""
+    uses: dict[str, int] = {}
+    for token in re.findall(r"\.LCPI\d+_\d+", text):
+        uses[token] = uses.get(token, 0) + 1
+    lines = text.splitlines()
+    keep = [True] * len(lines)
+    for i, line in enumerate(lines):
+        m = _LABEL.match(line.strip())
+        if m and uses.get(m.group("name")) == 1 and i + 1 < len(lines) and _LONG.match(lines[i + 1]):
+            keep[i] = keep[i + 1] = False
+    return "\n".join(line for line, k in zip(lines, keep, strict=True) if k) + "\n"

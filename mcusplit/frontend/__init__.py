@@ -1,0 +1,1 @@
+"""Frontends: sources -> LLVM IR files (bitcode or text) that codegen reads."""

@@ -1,0 +1,1 @@
+"""Linking: generated board sources and linker script, the link itself, output formats."""

@@ -1,0 +1,49 @@
+"""The link: lld with zig's compiler-rt (division, soft float, memcpy) for the core.
+
+zig's clang driver builds compiler-rt for the target on first use and keeps it
+in its cache; it does not pass arbitrary flags (-Map) through to lld. So we ask
+the driver once where its compiler-rt is, and then run ld.lld ourselves.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+from ..cores import Core
+from ..errors import ToolError
+from ..toolchain import clang, run_tool
+
+
+def lld() -> list[str]:
+    return [sys.executable, "-m", "ziglang", "ld.lld"]
+
+
+@cache
+def compiler_rt(core: Core, scratch: Path) -> Path:
+    """zig's compiler-rt archive for this core (built by zig the first time, ~10 s)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    source = scratch / "compiler_rt_probe.c"
+    source.write_text("void compiler_rt_probe(void) {}\n")
+    obj = scratch / "compiler_rt_probe.o"
+    target = ["-target", core.clang_target, f"-mcpu={core.clang_cpu}"]
+    run_tool([*clang(), *target, "-c", source, "-o", obj], "probing compiler-rt")
+    proc = subprocess.run([*clang(), *target, "-nostartfiles", "-v", str(obj), "-o",
+                           str(scratch / "compiler_rt_probe.elf")], capture_output=True, text=True)
+    m = re.search(r"(\S+libcompiler_rt\.a)", proc.stderr + proc.stdout)
+    if not m or not Path(m.group(1)).is_file():
+        raise ToolError(f"cannot find zig's compiler-rt for {core.key} (zig said: "
+                        f"{(proc.stderr.strip().splitlines() or ['nothing'])[-1][:200]})")
+    return Path(m.group(1))
+
+
+def link(objects: list[Path], script: Path, elf: Path, map_file: Path, core: Core) -> Path:
+    runtime_lib = compiler_rt(core, elf.parent / "obj" / "compiler-rt")
+    cmd: list[str | Path] = [*lld(), "--error-limit=0", "-T", script, "--gc-sections", "-Bstatic",
+                             "-no-pie", "--build-id=none", f"-Map={map_file}", "-o", elf,
+                             *objects, runtime_lib]
+    run_tool(cmd, f"linking {elf.name}")
+    return elf

@@ -1,0 +1,158 @@
+"""A project: a directory of sources with an optional mcusplit.toml, or a single source file.
+
+mcusplit.toml (every key optional):
+
+    [project]
+    name = "recursion"              # default: the directory's name
+    sources = ["*.c", "lib/*.c"]    # globs, relative; default: every .c/.ll/.bc in the directory
+    include_dirs = ["include"]
+    defines = { DEPTH = 100 }
+    cflags = ["-Os"]                # appended to the defaults (-O2 -g ...)
+
+    [pool]
+    segment_size = 1024             # bytes, a power of two (stacks are aligned to it)
+    segments = 8
+    reserve = 256                   # bytes kept free below every check (default: per core)
+
+    [split_stack]
+    no_split_stack = ["fast_isr"]   # functions built without a prologue (fnmatch patterns)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ProjectError
+
+SOURCE_SUFFIXES = (".c", ".ll", ".bc")
+DEFAULT_SEGMENT_SIZE = 1024
+DEFAULT_SEGMENTS = 8
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    segment_size: int = DEFAULT_SEGMENT_SIZE
+    segments: int = DEFAULT_SEGMENTS
+    reserve: int | None = None        # None: the core's default (see codegen.layout)
+
+    @property
+    def segment_shift(self) -> int:
+        return self.segment_size.bit_length() - 1
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    root: Path
+    sources: tuple[Path, ...]
+    include_dirs: tuple[Path, ...] = ()
+    defines: dict[str, str] = field(default_factory=dict)
+    cflags: tuple[str, ...] = ()
+    pool: PoolConfig = PoolConfig()
+    no_split_stack: tuple[str, ...] = ()
+    config_path: Path | None = None
+    raw: dict[str, Any] = field(default_factory=dict)   # the whole file, for tools that read more (analyzer)
+
+    def opted_out(self, function: str) -> bool:
+        return any(fnmatch.fnmatchcase(function, pattern) for pattern in self.no_split_stack)
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], key: str, where: str) -> Any:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+        raise ProjectError(f"'{key}' must be {' or '.join(k.__name__ for k in kinds)}, got {value!r}", where)
+    return value
+
+
+def _str_list(value: Any, key: str, where: str) -> list[str]:
+    _expect(value, list, key, where)
+    for item in value:
+        _expect(item, str, key, where)
+    return value
+
+
+def _check_keys(table: dict, allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ProjectError(f"unknown key(s) {', '.join(unknown)}", where)
+
+
+def parse_pool(table: dict, where: str) -> PoolConfig:
+    _check_keys(table, {"segment_size", "segments", "reserve"}, f"{where} [pool]")
+    size = _expect(table.get("segment_size", DEFAULT_SEGMENT_SIZE), int, "segment_size", where)
+    if size < 256 or size > 65536 or size & (size - 1):
+        raise ProjectError(f"pool.segment_size must be a power of two from 256 to 65536, got {size}", where)
+    count = _expect(table.get("segments", DEFAULT_SEGMENTS), int, "segments", where)
+    if not 1 <= count <= 4096:
+        raise ProjectError(f"pool.segments must be 1..4096, got {count}", where)
+    reserve = table.get("reserve")
+    if reserve is not None:
+        _expect(reserve, int, "reserve", where)
+        if reserve < 64 or reserve % 8 or reserve >= size // 2:
+            raise ProjectError(f"pool.reserve must be a multiple of 8 from 64 to half a segment, got {reserve}",
+                               where)
+    return PoolConfig(size, count, reserve)
+
+
+def load(path: str | Path) -> Project:
+    """A directory (with or without mcusplit.toml) or one source file."""
+    path = Path(path)
+    if not path.exists():
+        raise ProjectError("no such file or directory", str(path))
+    if path.is_file():
+        if path.suffix not in SOURCE_SUFFIXES:
+            raise ProjectError(f"not a source file (expected {', '.join(SOURCE_SUFFIXES)})", str(path))
+        return Project(name=path.stem, root=path.parent.resolve(), sources=(path.resolve(),))
+
+    root = path.resolve()
+    config_path = root / "mcusplit.toml"
+    raw: dict[str, Any] = {}
+    where = str(config_path)
+    if config_path.is_file():
+        try:
+            raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ProjectError(f"not valid TOML: {exc}", where) from None
+    project_t = _expect(raw.get("project", {}), dict, "project", where)
+    _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags"}, f"{where} [project]")
+    name = _expect(project_t.get("name", root.name), str, "name", where)
+
+    sources: list[Path] = []
+    patterns = _str_list(project_t.get("sources", [f"*{s}" for s in SOURCE_SUFFIXES]), "sources", where)
+    for pattern in patterns:
+        matches = sorted(p for p in root.glob(pattern) if p.is_file())
+        if not matches and "sources" in project_t:
+            raise ProjectError(f"source pattern '{pattern}' matches no file", where)
+        for match in matches:
+            if match.suffix not in SOURCE_SUFFIXES:
+                raise ProjectError(f"'{match.name}' is not a .c, .ll or .bc file", where)
+            if match not in sources:
+                sources.append(match)
+    if not sources:
+        raise ProjectError("no sources (.c, .ll or .bc) found", str(root))
+
+    include_dirs = []
+    for entry in _str_list(project_t.get("include_dirs", []), "include_dirs", where):
+        directory = (root / entry).resolve()
+        if not directory.is_dir():
+            raise ProjectError(f"include directory '{entry}' does not exist", where)
+        include_dirs.append(directory)
+    defines_t = _expect(project_t.get("defines", {}), dict, "defines", where)
+    defines = {}
+    for key, value in defines_t.items():
+        _expect(value, (str, int), f"defines.{key}", where)
+        defines[key] = str(value)
+    cflags = _str_list(project_t.get("cflags", []), "cflags", where)
+
+    pool = parse_pool(_expect(raw.get("pool", {}), dict, "pool", where), where)
+    split_t = _expect(raw.get("split_stack", {}), dict, "split_stack", where)
+    _check_keys(split_t, {"no_split_stack"}, f"{where} [split_stack]")
+    no_split = _str_list(split_t.get("no_split_stack", []), "no_split_stack", where)
+
+    return Project(name=name, root=root, sources=tuple(sources), include_dirs=tuple(include_dirs),
+                   defines=defines, cflags=tuple(cflags), pool=pool, no_split_stack=tuple(no_split),
+                   config_path=config_path if config_path.is_file() else None, raw=raw)
