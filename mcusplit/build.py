@@ -141,7 +141,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     plans = [p for m in modules for p in m.plans]
     checks = [c for m in modules for c in m.checks]
-    notes = [n for m in modules for n in m.notes]
+    notes = [n for m in modules[:len(user_futures)] for n in m.notes]   # the runtime's are known
     defined = {p.name for p in plans}
     for pattern in project.no_split_stack:
         import fnmatch

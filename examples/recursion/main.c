@@ -37,12 +37,23 @@ __attribute__((noinline)) uint32_t descend(uint32_t level, uint32_t seed)
     return sum;
 }
 
+static uint32_t room_here(uint32_t seg_size)
+{
+    uintptr_t sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    return (uint32_t)(sp & (seg_size - 1u));
+}
+
 int main(void)
 {
+    struct mcusplit_stats before;
+    mcusplit_stats_read(&before);
+    uint32_t entry_room = room_here(before.seg_size);     /* what descend(1) will find */
     uint32_t result = descend(1, 12345);
     struct mcusplit_stats now;
     mcusplit_stats_read(&now);
     mcusplit_printf("recursion: result=%08x depth=%u\n", (unsigned)result, (unsigned)deepest);
+    mcusplit_printf("# recursion: entered with %u bytes of room in the first stack\n", (unsigned)entry_room);
     mcusplit_printf("# recursion: at depth %u: %u segments in use; after: %u in use, high-water mark %u, "
                     "%u splits (pool: %u x %u bytes)\n", (unsigned)deepest, (unsigned)at_bottom.in_use,
                     (unsigned)now.in_use, (unsigned)now.hwm, (unsigned)now.splits, (unsigned)now.seg_count,

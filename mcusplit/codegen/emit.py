@@ -37,16 +37,16 @@ def _llvm_abort_message(stderr: str) -> str:
     return f"code generation failed: {tail[:200]}"
 
 
-def generate_assembly(ir_path: Path, display: str, core: Core, work: Path, opt_level: int,
-                      no_split_stack: tuple[str, ...]) -> tuple[str, list[FunctionPlan], list[str]]:
-    """Run the codegen child on one module; (assembly, plans, notes). Never lets LLVM abort us."""
+def prepare(ir_path: Path, display: str, core: Core, work: Path,
+            no_split_stack: tuple[str, ...]) -> tuple[Path, list[FunctionPlan], list[str]]:
+    """Run the llvmlite child on one module: (prepared bitcode, plans, notes). Never lets LLVM abort us."""
     request = work / f"{ir_path.name}.request.json"
     reply = work / f"{ir_path.name}.reply.json"
-    asm = work / f"{ir_path.name}.llvm.s"
+    prepared = work / f"{ir_path.name}.split.bc"
     reply.unlink(missing_ok=True)
     request.write_text(json.dumps({
-        "input": str(ir_path), "display": display, "core": core.key, "output": str(asm),
-        "reply": str(reply), "opt_level": opt_level, "no_split_stack": list(no_split_stack)}))
+        "input": str(ir_path), "display": display, "core": core.key, "output": str(prepared),
+        "reply": str(reply), "no_split_stack": list(no_split_stack)}))
     proc = subprocess.run([sys.executable, "-m", "mcusplit.codegen.worker", str(request)],
                           capture_output=True, text=True)
     if proc.returncode == EXIT_REFUSED:
@@ -58,12 +58,29 @@ def generate_assembly(ir_path: Path, display: str, core: Core, work: Path, opt_l
         raise BuildError(_llvm_abort_message(proc.stderr), display)
     data = json.loads(reply.read_text())
     plans = [FunctionPlan(**p) for p in data["plans"]]
-    return asm.read_text(), plans, data["notes"]
+    return prepared, plans, data["notes"]
+
+
+def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int) -> str:
+    """clang (zig's, LLVM 22) compiles the prepared module for the Linux triple, the one LLVM emits
+    split-stack prologues for. clang rather than llvmlite: llvmlite has no ARM asm parser, so it
+    cannot compile functions with inline assembly."""
+    asm = prepared.with_suffix(".llvm.s")
+    cmd = [*clang(), "-target", core.clang_codegen_target, f"-mcpu={core.clang_cpu}", f"-O{opt_level}",
+           # keep the check at function entry: shrink-wrapping can move it behind early exits
+           "-mllvm", "--enable-shrink-wrap=false", "-Wno-override-module", "-S", prepared, "-o", asm]
+    try:
+        run_tool(cmd, display)
+    except BuildError as exc:
+        message = re.sub(r"^.*?(fatal )?error: (error in backend: )?", "", exc.message)
+        raise BuildError(f"LLVM cannot compile this module: {message}", display) from None
+    return asm.read_text()
 
 
 def compile_module(ir_path: Path, display: str, core: Core, layout: StackLayout, work: Path,
                    opt_level: int = 2, no_split_stack: tuple[str, ...] = ()) -> ModuleResult:
-    llvm_asm, plans, notes = generate_assembly(ir_path, display, core, work, opt_level, no_split_stack)
+    prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack)
+    llvm_asm = generate_assembly(prepared, display, core, opt_level)
     rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display)
     asm_path = work / f"{ir_path.name}.s"
     asm_path.write_text(rewritten.text)

@@ -16,6 +16,8 @@ from ..project import PoolConfig
 HEADER_BYTES = 16
 DEFAULT_RESERVE = 256
 DEFAULT_RESERVE_FPU = 320          # room for a 104-byte lazy-FP exception frame on top
+# Bytes of frame a function without a check (variadic) may use: it runs in the reserve.
+UNCHECKED_FRAME_ALLOWANCE = 64
 
 
 def thumb2_modified_immediate(value: int) -> bool:

@@ -36,7 +36,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ..errors import BuildError
-from .layout import StackLayout
+from .layout import UNCHECKED_FRAME_ALLOWANCE, StackLayout
 from .splitstack import FunctionPlan
 
 THUMB2_CHECK_BYTES = 12
@@ -127,7 +127,8 @@ class _FunctionRewriter:
         i = label_index + 1
         n = len(self.lines)
         while i < n and not _is_instruction(self.lines[i]):
-            if _TYPE_FUNCTION.match(self.lines[i]):
+            m = _TYPE_FUNCTION.match(self.lines[i])
+            if m and not m.group("name").endswith("$local"):    # clang's local alias of this function
                 return None
             i += 1
         if i >= n:
@@ -214,6 +215,9 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
             out.append(line)
             i += 1
             continue
+        plan = plans.get(name)
+        if plan is not None and plan.reason == "variadic":
+            _check_unchecked_frame(lines, i, name, plan.source)
         try:
             found = rw.find_prologue(i)
         except _Unrecognized as exc:
@@ -224,7 +228,6 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
             i += 1
             continue
         first, last, frame, args = found
-        plan = plans.get(name)
         where = plan.source if plan else display
         need = frame + layout.reserve
         fresh = layout.fresh_room(args)
@@ -295,6 +298,51 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
     if re.search(r"\bmrc\s+p15\b", result) or "__STACK_LIMIT" in result:
         raise BuildError("internal error: a CP15 limit access survived the prologue rewrite", display)
     return RewriteResult(result, checks)
+
+
+_SP_DOWN = re.compile(r"^(?:push(?:\.w)?|vpush(?:\.\d+)?|stmdb(?:\.w)?)$|^sub(?:s|w|\.w)?$")
+
+
+def _frame_upper_bound(lines: list[str], label_index: int) -> int:
+    """Bytes a function without a check pushes or subtracts from sp, summed over its whole body
+    (an upper bound: the prologue does it once)."""
+    total = 0
+    for line in lines[label_index + 1:]:
+        s = _strip_comment(line)
+        if s.startswith(".fnend") or s.startswith(".size") or _TYPE_FUNCTION.match(line):
+            break
+        if not _is_instruction(line):
+            continue
+        mnemonic, ops = _instruction(line)
+        if not _SP_DOWN.match(mnemonic):
+            continue
+        if mnemonic.startswith(("push", "vpush")) or (mnemonic.startswith("stmdb") and ops.startswith("sp!")):
+            regs = re.search(r"\{(.*)\}", ops)
+            if regs:
+                count = 0
+                for part in regs.group(1).split(","):
+                    if "-" in part:
+                        lo, hi = (int(re.sub(r"\D", "", x)) for x in part.split("-"))
+                        count += hi - lo + 1
+                    elif part:
+                        count += 1
+                total += count * (8 if re.search(r"\bd\d", regs.group(1)) else 4)
+        elif ops.startswith(("sp,sp,#", "sp,#")):
+            m = _IMM.search(ops)
+            if m:
+                total += int(m.group(1), 0)
+    return total
+
+
+def _check_unchecked_frame(lines: list[str], label_index: int, name: str, where: str) -> None:
+    frame = _frame_upper_bound(lines, label_index)
+    if frame > UNCHECKED_FRAME_ALLOWANCE:
+        raise BuildError(
+            f"function '{name}' is variadic, which LLVM cannot give a split-stack check, and its "
+            f"{frame}-byte frame is more than the {UNCHECKED_FRAME_ALLOWANCE} bytes an unchecked function "
+            "may take from the reserve; keep the variadic function a thin wrapper around a va_list "
+            "function (as printf does with vprintf), or opt it out (no_split_stack) and size the reserve",
+            where)
 
 
 _PREAMBLE = re.compile(r"^\s*(?:\.(?:type|code|thumb_func|globl|global|weak|hidden|protected|local)\b|@|$)")

@@ -1,8 +1,11 @@
-"""Child process: one LLVM module in, Thumb assembly with LLVM's split-stack prologues out.
+"""Child process: one LLVM module in, the module prepared for split-stack codegen out.
 
-Run as `python -m mcusplit.codegen.worker REQUEST.json`. LLVM reports some
-errors by aborting the process; running here means an abort costs this child
-only, and the parent (emit.py) turns it into a one-line error.
+Run as `python -m mcusplit.codegen.worker REQUEST.json`. Reads the module with
+llvmlite (bitcode or text), verifies it, decides which functions get a
+prologue (splitstack.plan), rewrites their attributes and the triple, and
+writes bitcode that clang then compiles (emit.py). LLVM reports some errors by
+aborting the process; running here means an abort costs this child only, and
+the parent turns it into a one-line error.
 
 Exit status: 0 done; 3 the module was refused (the reply file lists why).
 """
@@ -97,11 +100,6 @@ def main(request_path: str) -> int:
 
     import llvmlite.binding as llvm
 
-    llvm.initialize_all_targets()
-    llvm.initialize_all_asmprinters()
-    # Keep the check at function entry: shrink-wrapping can move it behind early exits.
-    llvm.set_option("mcusplit", "--enable-shrink-wrap=false")
-
     core = CORES[request["core"]]
     display = request["display"]
     source = Path(request["input"])
@@ -138,13 +136,7 @@ def main(request_path: str) -> int:
         module.verify()
     except RuntimeError as exc:
         return refuse(f"{display}: internal error preparing the module: {' '.join(str(exc).split())[:300]}")
-    opt = int(request.get("opt_level", 2))
-    machine = llvm.Target.from_triple(core.codegen_triple).create_target_machine(
-        cpu=core.llvm_cpu, features=core.llvm_features, opt=opt, reloc="static", codemodel="small")
-    if not module.data_layout:
-        module.data_layout = str(machine.target_data)
-    assembly = machine.emit_assembly(module)
-    Path(request["output"]).write_text(assembly)
+    Path(request["output"]).write_bytes(module.as_bitcode())
     reply_path.write_text(json.dumps(reply))
     return 0
 

@@ -1,0 +1,172 @@
+"""The `mcusplit` command. Thin: parse, call one function, print, exit code.
+
+Errors in the user's input print one line (`mcusplit: error: where: what`) and
+exit with status 2; an unexpected failure prints one line too (set
+MCUSPLIT_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import McusplitError
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, status: int) -> None:
+    err.print(f"[bold red]mcusplit: error:[/] {message}", markup=True, soft_wrap=True)
+    sys.exit(status)
+
+
+def guarded(fn):
+    """Turn every failure into one line and an exit status; never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except McusplitError as exc:
+            _fail(exc.one_line().replace("[", "\\["), exc.exit_code)
+        except KeyboardInterrupt:
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if os.environ.get("MCUSPLIT_DEBUG"):
+                traceback.print_exc()
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            _fail(f"internal error: {type(exc).__name__}: {message} (MCUSPLIT_DEBUG=1 shows more)", 70)
+
+    return wrapper
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale and n % (scale // 4) == 0:
+            return f"{n / scale:g} {unit}"
+    return f"{n:,} B"
+
+
+def _load_board(name: str, variant: str | None):
+    from . import boards
+
+    return boards.load(name, variant)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mcusplit")
+def main() -> None:
+    """Split (segmented) stacks for Cortex-M: build, run, analyze, flash."""
+
+
+@main.command()
+@guarded
+def boards() -> None:
+    """List the boards (boards/*.toml) with core, memory and console."""
+    from . import boards as boards_mod
+
+    wide = Console(highlight=False, width=max(out.width, 150))
+    table = Table(box=None, pad_edge=False)
+    for column in ("board", "core", "flash", "RAM", "console", "runs on", "variants"):
+        table.add_column(column)
+    for name in boards_mod.available():
+        b = boards_mod.load(name)
+        runs = f"QEMU {b.qemu.machine}" if b.qemu else ""
+        if b.pyocd_target:
+            runs = f"{runs}, pyOCD {b.pyocd_target}" if runs else f"pyOCD {b.pyocd_target}"
+        table.add_row(b.name, b.core.key, f"{_size(b.flash.length)} @ {b.flash.origin:#x}",
+                      f"{_size(b.ram.length)} @ {b.ram.origin:#x}",
+                      f"{b.console.driver} @ {b.console.base:#x}", runs,
+                      ", ".join(f"{v}*" if v == b.variant else v for v in b.variants))
+    wide.print(table)
+    out.print("[dim]* default variant; pick another with --variant or --board nucleo-f4@f401re[/]")
+
+
+@main.command()
+@click.argument("project_path", metavar="PROJECT", type=click.Path(path_type=Path))
+@click.option("--board", "-b", required=True, help="Board name (see `mcusplit boards`) or a board .toml file.")
+@click.option("--variant", help="Board variant, e.g. f401re for nucleo-f4 (also: --board nucleo-f4@f401re).")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
+              help="Output directory (default: build/<board>/<project>).")
+@click.option("--no-split-stack", is_flag=True, help="Build without split stacks (the reference build).")
+@click.option("-j", "--jobs", type=int, default=None, help="Parallel compile jobs (default: CPU count).")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@guarded
+def build(project_path: Path, board: str, variant: str | None, out_dir: Path | None, no_split_stack: bool,
+          jobs: int | None, quiet: bool) -> None:
+    """Build PROJECT (a directory or one .c/.ll/.bc file) into firmware for a board."""
+    from . import build as build_mod
+    from . import project as project_mod
+
+    board_rec = _load_board(board, variant)
+    proj = project_mod.load(project_path)
+    label = board_rec.name + (f"-{board_rec.variant}" if board_rec.variant else "")
+    target_dir = out_dir or Path("build") / label / proj.name
+    result = build_mod.build(proj, board_rec, target_dir, split_stack=not no_split_stack, jobs=jobs,
+                             progress=None if quiet else (lambda m: err.print(f"[dim]{m}[/]")))
+    for note in result.notes:
+        err.print(note, markup=False, soft_wrap=True)
+    if quiet:
+        return
+    split = [p for p in result.plans if p.split]
+    not_split = [p for p in result.plans if not p.split]
+    reasons: dict[str, int] = {}
+    for p in not_split:
+        reasons[p.reason] = reasons.get(p.reason, 0) + 1
+    layout = result.layout
+    out.print(f"[bold green]built[/] {proj.name} for {label} ({board_rec.core.key}) "
+              f"in {result.seconds:.1f} s{'' if result.split_stack else ' [yellow](no split stacks)[/]'}")
+    out.print(f"  {result.elf}  (+ .bin .hex .map)")
+    out.print(f"  flash {result.flash_bytes:,} B of {_size(board_rec.flash.length)}, "
+              f"RAM {result.ram_bytes:,} B of {_size(board_rec.ram.length)}")
+    if result.split_stack:
+        out.print(f"  pool {layout.segments} x {layout.segment_size} B segments, reserve {layout.reserve} B; "
+                  f"{len(result.checks)} checked functions"
+                  + (f", {len(not_split)} without a check ("
+                     + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + ")" if not_split else ""))
+    _ = split
+
+
+@main.command()
+@click.argument("elf", type=click.Path(path_type=Path))
+@click.option("--board", "-b", required=True, help="Board the ELF was built for.")
+@click.option("--variant", help="Board variant.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before the run is stopped.")
+@click.option("--count-instructions", is_flag=True,
+              help="Exact executed-instruction count (QEMU -icount shift=0 and a counting plugin).")
+@guarded
+def run(elf: Path, board: str, variant: str | None, timeout: float, count_instructions: bool) -> None:
+    """Run ELF on the board's QEMU machine; the console streams, the exit status is the firmware's."""
+    from .analysis.symbols import Symbolizer
+    from .emu import qemu
+
+    board_rec = _load_board(board, variant)
+    symbols = Symbolizer(elf) if elf.is_file() else None
+
+    def echo(line: str) -> None:
+        print(symbols.annotate(line) if symbols else line, flush=True)
+
+    result = qemu.run(board_rec, elf, timeout=timeout, count_instructions=count_instructions, echo=echo)
+    stats = result.report.stats
+    if stats:
+        err.print(f"[dim]watermarks: {stats.get('hwm', 0)} of {stats.get('segments', 0)} segments at most "
+                  f"({stats.get('seg_size', 0)} B each), {stats.get('splits', 0)} splits, "
+                  f"{stats.get('in_use', 0)} in use at exit[/]")
+    if result.instructions is not None:
+        err.print(f"[dim]instructions executed: {result.instructions:,}[/]")
+    if result.timed_out:
+        _fail(f"{elf}: no exit after {timeout:g} s (stopped); exit status {qemu.EXIT_TIMEOUT}", qemu.EXIT_TIMEOUT)
+    sys.exit(result.exit_code)
+
+
+if __name__ == "__main__":
+    main()

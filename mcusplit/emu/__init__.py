@@ -1,0 +1,1 @@
+"""Running firmware under QEMU: console, exit status, exact instruction counts."""
