@@ -16,8 +16,8 @@ from ..project import PoolConfig
 HEADER_BYTES = 16
 DEFAULT_RESERVE = 256
 DEFAULT_RESERVE_FPU = 320          # room for a 104-byte lazy-FP exception frame on top
-# Bytes of frame a function without a check (variadic) may use: it runs in the reserve.
-UNCHECKED_FRAME_ALLOWANCE = 64
+MORESTACK_PUSH_BYTES = 24         # the most __morestack pushes on the old stack before switching
+HANDLER_ENTRY_BYTES = 32          # margin for an interrupt handler's unchecked entry code
 
 
 def thumb2_modified_immediate(value: int) -> bool:
@@ -25,8 +25,8 @@ def thumb2_modified_immediate(value: int) -> bool:
     value &= 0xFFFFFFFF
     if value <= 0xFF:
         return True
-    b = value & 0xFF
-    if value == b * 0x00010001 or value == (b << 8) * 0x00010001 or value == b * 0x01010101:
+    low, high = value & 0xFF, (value >> 8) & 0xFF
+    if value in (low * 0x00010001, (high << 8) * 0x00010001, low * 0x01010101):
         return True
     for rotation in range(8, 32):
         unrotated = ((value << rotation) | (value >> (32 - rotation))) & 0xFFFFFFFF
@@ -40,13 +40,20 @@ class StackLayout:
     segment_size: int
     segments: int
     reserve: int
+    exception_frame: int = 36       # bytes an interrupt pushes (core-dependent, see Core)
 
     @classmethod
     def for_build(cls, pool: PoolConfig, core: Core) -> StackLayout:
         reserve = pool.reserve
         if reserve is None:
             reserve = DEFAULT_RESERVE_FPU if core.fpu else DEFAULT_RESERVE
-        return cls(pool.segment_size, pool.segments, reserve)
+        return cls(pool.segment_size, pool.segments, reserve, core.exception_frame_bytes)
+
+    @property
+    def unchecked_allowance(self) -> int:
+        """Frame bytes a function without a check (variadic) may take: it runs in the reserve,
+        which must still hold an exception frame, __morestack's pushes and a handler's entry."""
+        return self.reserve - self.exception_frame - MORESTACK_PUSH_BYTES - HANDLER_ENTRY_BYTES
 
     @property
     def shift(self) -> int:

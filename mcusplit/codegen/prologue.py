@@ -36,7 +36,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ..errors import BuildError
-from .layout import UNCHECKED_FRAME_ALLOWANCE, StackLayout
+from .layout import StackLayout
 from .splitstack import FunctionPlan
 
 THUMB2_CHECK_BYTES = 12
@@ -217,7 +217,7 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
             continue
         plan = plans.get(name)
         if plan is not None and plan.reason == "variadic":
-            _check_unchecked_frame(lines, i, name, plan.source)
+            _check_unchecked_frame(lines, i, name, plan.source, layout.unchecked_allowance)
         try:
             found = rw.find_prologue(i)
         except _Unrecognized as exc:
@@ -300,47 +300,44 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
     return RewriteResult(result, checks)
 
 
-_SP_DOWN = re.compile(r"^(?:push(?:\.w)?|vpush(?:\.\d+)?|stmdb(?:\.w)?)$|^sub(?:s|w|\.w)?$")
+def _register_count(register_list: str) -> tuple[int, int]:
+    """(registers, bytes per register) in an EHABI/push register list such as '{r4-r7, lr}'."""
+    count = 0
+    for part in register_list.strip("{} ").split(","):
+        part = part.strip()
+        if "-" in part:
+            lo, hi = (int(re.sub(r"\D", "", x)) for x in part.split("-"))
+            count += hi - lo + 1
+        elif part:
+            count += 1
+    return count, 8 if re.search(r"\bd\d", register_list) else 4
 
 
-def _frame_upper_bound(lines: list[str], label_index: int) -> int:
-    """Bytes a function without a check pushes or subtracts from sp, summed over its whole body
-    (an upper bound: the prologue does it once)."""
+def _prologue_frame(lines: list[str], label_index: int) -> int:
+    """Bytes a function's prologue takes, from the EHABI directives LLVM writes for exactly the
+    prologue's stack operations (.save, .vsave, .pad)."""
     total = 0
     for line in lines[label_index + 1:]:
         s = _strip_comment(line)
-        if s.startswith(".fnend") or s.startswith(".size") or _TYPE_FUNCTION.match(line):
+        m = _TYPE_FUNCTION.match(line)
+        if s.startswith((".fnend", ".size")) or (m and not m.group("name").endswith("$local")):
             break
-        if not _is_instruction(line):
-            continue
-        mnemonic, ops = _instruction(line)
-        if not _SP_DOWN.match(mnemonic):
-            continue
-        if mnemonic.startswith(("push", "vpush")) or (mnemonic.startswith("stmdb") and ops.startswith("sp!")):
-            regs = re.search(r"\{(.*)\}", ops)
-            if regs:
-                count = 0
-                for part in regs.group(1).split(","):
-                    if "-" in part:
-                        lo, hi = (int(re.sub(r"\D", "", x)) for x in part.split("-"))
-                        count += hi - lo + 1
-                    elif part:
-                        count += 1
-                total += count * (8 if re.search(r"\bd\d", regs.group(1)) else 4)
-        elif ops.startswith(("sp,sp,#", "sp,#")):
-            m = _IMM.search(ops)
-            if m:
-                total += int(m.group(1), 0)
+        if s.startswith((".save", ".vsave")):
+            registers, width = _register_count(s.split(None, 1)[1])
+            total += registers * width
+        elif s.startswith(".pad"):
+            total += int(s.split("#", 1)[1], 0)
     return total
 
 
-def _check_unchecked_frame(lines: list[str], label_index: int, name: str, where: str) -> None:
-    frame = _frame_upper_bound(lines, label_index)
-    if frame > UNCHECKED_FRAME_ALLOWANCE:
+def _check_unchecked_frame(lines: list[str], label_index: int, name: str, where: str,
+                           allowance: int) -> None:
+    frame = _prologue_frame(lines, label_index)
+    if frame > allowance:
         raise BuildError(
             f"function '{name}' is variadic, which LLVM cannot give a split-stack check, and its "
-            f"{frame}-byte frame is more than the {UNCHECKED_FRAME_ALLOWANCE} bytes an unchecked function "
-            "may take from the reserve; keep the variadic function a thin wrapper around a va_list "
+            f"{frame}-byte frame is more than the {allowance} bytes an unchecked function may take "
+            "from the reserve; keep the variadic function a thin wrapper around a va_list "
             "function (as printf does with vprintf), or opt it out (no_split_stack) and size the reserve",
             where)
 

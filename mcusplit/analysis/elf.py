@@ -1,0 +1,96 @@
+"""Reading linked firmware: sections, symbols and which bytes are code (ARM mapping symbols)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from elftools.common.exceptions import ELFError
+from elftools.elf.elffile import ELFFile
+
+from ..errors import McusplitError
+
+SHF_EXECINSTR = 0x4
+
+
+class ElfError(McusplitError):
+    """Not firmware we can read: not an ELF, truncated, not ARM, no symbols."""
+
+
+@dataclass(frozen=True)
+class Symbol:
+    name: str
+    address: int          # Thumb bit cleared for functions
+    size: int
+    kind: str             # STT_FUNC, STT_OBJECT, STT_NOTYPE, ...
+    binding: str
+
+
+@dataclass(frozen=True)
+class CodeSection:
+    name: str
+    address: int
+    data: bytes
+
+    def code_spans(self, mapping: list[tuple[int, str]]) -> list[tuple[int, int]]:
+        """[start, end) ranges of Thumb code in this section ($t up to the next $d, and back)."""
+        end = self.address + len(self.data)
+        marks = [(a, k) for a, k in mapping if self.address <= a < end]
+        if not marks or marks[0][0] != self.address:
+            marks.insert(0, (self.address, "$t"))
+        spans = []
+        for (start, kind), nxt in zip(marks, [*marks[1:], (end, "")], strict=True):
+            if kind == "$t" and nxt[0] > start:
+                if spans and spans[-1][1] == start:
+                    spans[-1] = (spans[-1][0], nxt[0])
+                else:
+                    spans.append((start, nxt[0]))
+        return spans
+
+
+class Firmware:
+    """A linked Cortex-M ELF, read once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            with self.path.open("rb") as f:
+                elf = ELFFile(f)
+                if elf["e_machine"] != "EM_ARM":
+                    raise ElfError(f"not an ARM ELF (machine {elf['e_machine']})", str(path))
+                if elf.elfclass != 32:
+                    raise ElfError("not a 32-bit ELF", str(path))
+                self.sections = [s for s in elf.iter_sections()]
+                self.code = [CodeSection(s.name, s["sh_addr"], s.data()) for s in self.sections
+                             if s["sh_flags"] & SHF_EXECINSTR and s["sh_type"] == "SHT_PROGBITS"]
+                symtab = elf.get_section_by_name(".symtab")
+                if symtab is None:
+                    raise ElfError("no symbol table (stripped?); mcusplit needs the unstripped ELF", str(path))
+                self.symbols: list[Symbol] = []
+                self.mapping: list[tuple[int, str]] = []
+                for s in symtab.iter_symbols():
+                    kind = s["st_info"]["type"]
+                    if s.name in ("$t", "$d", "$a") or s.name.startswith(("$t.", "$d.")):
+                        self.mapping.append((s["st_value"], s.name[:2]))
+                        continue
+                    address = s["st_value"] & ~1 if kind == "STT_FUNC" else s["st_value"]
+                    self.symbols.append(Symbol(s.name, address, s["st_size"], kind, s["st_info"]["bind"]))
+                self.mapping.sort()
+                self.has_dwarf = elf.has_dwarf_info()
+        except ElfError:
+            raise
+        except (ELFError, OSError, ValueError, KeyError, IndexError) as exc:
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            raise ElfError(f"not a readable ELF file ({message})", str(path)) from None
+        self.by_name = {s.name: s for s in self.symbols}
+
+    def functions(self) -> list[Symbol]:
+        return sorted((s for s in self.symbols if s.kind == "STT_FUNC" and s.name), key=lambda s: s.address)
+
+    def code_spans(self) -> list[tuple[int, bytes]]:
+        """(address, bytes) of every run of Thumb code."""
+        out = []
+        for section in self.code:
+            for start, end in section.code_spans(self.mapping):
+                out.append((start, section.data[start - section.address:end - section.address]))
+        return out

@@ -1,0 +1,41 @@
+"""Shared fixtures: the board list, and a per-session cache of built firmware."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mcusplit import boards, build, project
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRMWARE = ROOT / "tests" / "firmware"
+EXAMPLES = ROOT / "examples"
+
+# Every board QEMU can run (nucleo-f4 runs on QEMU's STM32F405 with its console on USART2).
+EMULATED_BOARDS = [name for name in boards.available() if boards.load(name).emulated]
+
+
+@pytest.fixture(scope="session")
+def firmware(tmp_path_factory):
+    """firmware(project_dir, board, split=True) -> BuildResult, built once per session."""
+    cache: dict[tuple[str, str, bool], build.BuildResult] = {}
+    base = tmp_path_factory.mktemp("firmware")
+
+    def get(project_dir: Path, board: str, split: bool = True) -> build.BuildResult:
+        key = (str(project_dir), board, split)
+        if key not in cache:
+            proj = project.load(project_dir)
+            out = base / f"{proj.name}-{board}-{'split' if split else 'plain'}"
+            cache[key] = build.build(proj, boards.load(board), out, split_stack=split)
+        return cache[key]
+
+    return get
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """The installed command, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "mcusplit.cli", *args], capture_output=True, text=True,
+                          cwd=cwd)

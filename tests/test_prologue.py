@@ -1,0 +1,101 @@
+"""The prologue rewrite, on LLVM's real output (tests/data/prologues.*.llvm.s from prologues.c)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mcusplit.codegen.layout import StackLayout
+from mcusplit.codegen.prologue import rewrite
+from mcusplit.codegen.splitstack import FunctionPlan
+from mcusplit.errors import BuildError
+
+DATA = Path(__file__).parent / "data"
+LAYOUT = StackLayout(1024, 8, 256)
+
+
+def plans(r3_users=("stack_args",)):
+    return {name: FunctionPlan(name, True, "split", 4 if name in r3_users else 1, f"prologues.c:{i}")
+            for i, name in enumerate(["small", "large", "stack_args", "leaf"], 3)}
+
+
+def function_text(text: str, name: str) -> str:
+    start = text.index(f"\n{name}:")
+    return text[start:text.index(".fnend", start)]
+
+
+def stub_before(text: str, name: str) -> list[str]:
+    head = text[:text.index(f"\n{name}:")]
+    lines = [line.strip() for line in head.splitlines()]
+    stub = lines[max(i for i, line in enumerate(lines) if line.startswith(".Lmcusplit_stub")):]
+    return [line for line in stub if line and not line.startswith((".type", ".code", ".thumb_func", ".globl"))]
+
+
+def test_thumb2_rewrite():
+    text = (DATA / "prologues.thumb2.llvm.s").read_text()
+    result = rewrite(text, LAYOUT, True, plans(), "prologues.c")
+    out = result.text
+    assert "mrc" not in out and "__STACK_LIMIT" not in out and "push\t{r4, r5}" not in out
+    assert ".note.GNU-split-stack" not in out
+    checks = {c.name: c for c in result.checks}
+    assert set(checks) == {"small", "large", "stack_args"}        # leaf has no frame: LLVM adds no check
+    assert checks["large"].frame == 288 and checks["large"].threshold == 288 + 256
+    assert checks["stack_args"].arg_bytes == 8
+    body = function_text(out, "small")
+    instructions = [line.strip() for line in body.splitlines() if line.startswith("\t") and
+                    not line.strip().startswith((".", "@"))][:4]
+    assert instructions[0] == "mov\tip, sp"
+    assert instructions[1] == "lsl.w\tip, ip, #22"
+    assert re.fullmatch(r"cmp\.w\tip, #\d+", instructions[2])
+    assert int(instructions[2].split("#")[1]) == checks["small"].threshold << 22
+    assert instructions[3].startswith("blo\t.Lmcusplit_stub")
+    assert stub_before(out, "small")[1:] == ["adr.w\tip, .Lmcusplit_body1+1", "b.w\t__morestack"]
+    assert stub_before(out, "stack_args")[-3:] == ["adr.w\tip, .Lmcusplit_body3+1", "b.w\t__morestack_args",
+                                                   ".short\t8"]
+
+
+def test_thumb1_rewrite_picks_the_check_by_register_use():
+    text = (DATA / "prologues.thumb1.llvm.s").read_text()
+    result = rewrite(text, LAYOUT, False, plans(), "prologues.c")
+    out = result.text
+    assert "__STACK_LIMIT" not in out and "mrc" not in out
+    checks = {c.name: c for c in result.checks}
+    assert checks["small"].variant == "thumb1-short"
+    assert checks["stack_args"].variant == "thumb1-long"            # its arguments fill r0-r3
+    small = [line.strip() for line in function_text(out, "small").splitlines() if line.startswith("\t")]
+    assert small[small.index("mov\tr3, sp"):][:5] == [
+        "mov\tr3, sp", "lsls\tr3, r3, #22", "lsrs\tr3, r3, #24",
+        f"cmp\tr3, #{checks['small'].threshold // 4}", "bcc\t.Lmcusplit_stub1"]
+    long = [line.strip() for line in function_text(out, "stack_args").splitlines() if line.startswith("\t")]
+    start = long.index("mov\tip, r3")
+    assert long[start + 5] == "mov\tr3, ip" and long[start + 6].startswith("bcc")
+    assert stub_before(out, "stack_args")[-3:] == ["mov\tip, lr", "bl\t__morestack_args_r3", ".short\t8"]
+    # the literal-pool word that pointed at the old limit is gone, the others stay
+    assert ".long\t__STACK_LIMIT" not in out
+
+
+def test_stub_keeps_function_alignment():
+    text = (DATA / "prologues.thumb1.llvm.s").read_text()
+    out = rewrite(text, LAYOUT, False, plans(), "prologues.c").text
+    head = out[:out.index("\nsmall:")].splitlines()
+    k = max(i for i, line in enumerate(head) if line.strip().startswith(".p2align"))
+    sizes = {"nop": 2, "mov": 2, "bl": 4, ".short": 2}
+    emitted = sum(sizes.get(line.split()[0], 0) for line in head[k + 1:] if line.strip())
+    assert emitted % 4 == 0                                          # 2 bytes of nop + a 6-byte stub
+
+
+def test_frame_larger_than_a_segment_is_refused():
+    text = (DATA / "prologues.thumb2.llvm.s").read_text()
+    with pytest.raises(BuildError) as info:
+        rewrite(text, StackLayout(512, 4, 256), True, plans(), "prologues.c")
+    message = info.value.one_line()
+    assert message.startswith("prologues.c:4: function 'large' needs 288 bytes")
+    assert "512-byte segment" in message
+
+
+def test_unrecognized_prologue_is_an_error_not_a_silent_pass():
+    text = (DATA / "prologues.thumb2.llvm.s").read_text().replace("bl\t__morestack", "bl\t__other", 1)
+    with pytest.raises(BuildError, match="unrecognized split-stack prologue in 'small'"):
+        rewrite(text, LAYOUT, True, plans(), "prologues.c")
