@@ -40,7 +40,7 @@ def guarded(fn):
             _fail(exc.one_line().replace("[", "\\["), exc.exit_code)
         except KeyboardInterrupt:
             sys.exit(130)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        except Exception as exc:
             if os.environ.get("MCUSPLIT_DEBUG"):
                 traceback.print_exc()
             message = " ".join(str(exc).split()) or type(exc).__name__

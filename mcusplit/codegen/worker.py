@@ -68,7 +68,7 @@ def gather_facts(module) -> dict[str, splitstack.ModuleFacts]:
             for ins in block.instructions:
                 if ins.opcode != "alloca":
                     continue
-                count = list(ins.operands)[0]
+                count = next(iter(ins.operands))
                 if index > 0 or not count.is_constant:
                     m = re.search(r"!dbg !(\d+)", str(ins))
                     dynamic.append(int(m.group(1)) if m else None)

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Sets up mcusplit on a fresh Debian/Ubuntu machine and runs the main job:
+# a split-stack build of the recursion demo, run on an emulated Cortex-M4F,
+# with the pool's watermarks printed at the end.
+set -eu
+cd "$(dirname "$0")"
+
+if ! command -v qemu-system-arm >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq qemu-system-arm
+fi
+python3 -m pip install -q -e ".[test]"
+
+mcusplit build --board qemu-mps2-an386 examples/recursion -o build/quickstart
+mcusplit run --board qemu-mps2-an386 build/quickstart/recursion.elf
