@@ -200,3 +200,22 @@ def test_cli_build_and_run_report_watermarks(tmp_path):
     assert ran.returncode == 0, ran.stderr
     assert "@mcusplit v1 stats" in ran.stdout and "watermarks:" in ran.stderr
     assert re.search(r"instructions executed: [\d,]+", ran.stderr)
+
+
+def test_bitcode_without_split_stack_attributes_gets_checks_everywhere(firmware, tmp_path):
+    """Bitcode from another frontend (rustc, or clang without -fsplit-stack) carries no "split-stack"
+    attribute: every function gets a check, and the program behaves as the C build does."""
+    from mcusplit import build as build_mod
+    from mcusplit import project as project_mod
+    from mcusplit.frontend import c
+
+    board = boards.load("qemu-mps2-an386")
+    bitcode = c.to_bitcode(EXAMPLES / "recursion" / "main.c", tmp_path / "recursion.bc", board.core,
+                           [EXAMPLES.parent / "firmware" / "include"], {}, [], split_stack=False)
+    result = build_mod.build(project_mod.load(bitcode), board, tmp_path / "out")
+    split = {p.name for p in result.plans if p.split}
+    assert {"descend", "main"} <= split
+    ran = run("qemu-mps2-an386", result.elf)
+    reference = run("qemu-mps2-an386", firmware(EXAMPLES / "recursion", "qemu-mps2-an386", True).elf)
+    assert ran.exit_code == 0 and ran.application_lines == reference.application_lines
+    assert ran.report.stats["hwm"] == reference.report.stats["hwm"]

@@ -51,6 +51,9 @@ void mcusplit_pool_init(void)
     initial->arg_bytes = 0;
 }
 
+/* Latest snapshot, at a fixed symbol for debug probes (refreshed by every mcusplit_stats_read). */
+struct mcusplit_stats mcusplit_stats_snapshot;
+
 void mcusplit_stats_read(struct mcusplit_stats *out)
 {
     uint32_t count = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
@@ -72,10 +75,9 @@ void mcusplit_stats_read(struct mcusplit_stats *out)
     out->in_use = free_count <= count ? count - free_count : count;
     out->hwm = hwm;
     out->splits = splits;
+    if (out != &mcusplit_stats_snapshot)
+        mcusplit_stats_snapshot = *out;
 }
-
-/* Latest snapshot, at a fixed symbol for debug probes (refreshed by mcusplit_report). */
-struct mcusplit_stats mcusplit_stats_snapshot;
 
 static void put_field(const char *name, uint32_t value)
 {
