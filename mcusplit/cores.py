@@ -18,7 +18,7 @@ class Core:
     llvm_cpu: str            # llvmlite target machine cpu
     llvm_features: str       # llvmlite target machine features
     codegen_triple: str      # the Linux triple LLVM will emit split-stack prologues for
-    clang_codegen_target: str  # the same, as zig's clang -target spells it
+    clang_codegen_target: str  # a Linux target zig's clang accepts -fno-pic for (musl)
     fpu: str | None          # None, "sp" (single precision) or "dp"
     has_stack_limit_regs: bool = False   # ARMv8-M MSPLIM/PSPLIM
 
@@ -44,18 +44,18 @@ CORES: dict[str, Core] = {
     c.key: c
     for c in [
         Core("cortex-m0", "v6m", "thumb-freestanding-eabi", "cortex_m0", "cortex-m0", "",
-             "thumbv6m-unknown-linux-gnueabi", "thumb-linux-gnueabi", None),
+             "thumbv6m-unknown-linux-gnueabi", "thumb-linux-musleabi", None),
         Core("cortex-m0plus", "v6m", "thumb-freestanding-eabi", "cortex_m0plus", "cortex-m0plus", "",
-             "thumbv6m-unknown-linux-gnueabi", "thumb-linux-gnueabi", None),
+             "thumbv6m-unknown-linux-gnueabi", "thumb-linux-musleabi", None),
         Core("cortex-m3", "v7m", "thumb-freestanding-eabi", "cortex_m3", "cortex-m3", "",
-             "thumbv7m-unknown-linux-gnueabi", "thumb-linux-gnueabi", None),
+             "thumbv7m-unknown-linux-gnueabi", "thumb-linux-musleabi", None),
         Core("cortex-m4f", "v7em", "thumb-freestanding-eabihf", "cortex_m4+vfp4d16sp", "cortex-m4",
-             "+vfp4d16sp", "thumbv7em-unknown-linux-gnueabihf", "thumb-linux-gnueabihf", "sp"),
+             "+vfp4d16sp", "thumbv7em-unknown-linux-gnueabihf", "thumb-linux-musleabihf", "sp"),
         Core("cortex-m7", "v7em", "thumb-freestanding-eabihf", "cortex_m7+fp_armv8d16", "cortex-m7",
-             "+fp-armv8d16", "thumbv7em-unknown-linux-gnueabihf", "thumb-linux-gnueabihf", "dp"),
+             "+fp-armv8d16", "thumbv7em-unknown-linux-gnueabihf", "thumb-linux-musleabihf", "dp"),
         Core("cortex-m33", "v8m.main", "thumb-freestanding-eabihf", "cortex_m33+fp_armv8d16sp+dsp",
              "cortex-m33", "+fp-armv8d16sp,+dsp", "thumbv8m.main-unknown-linux-gnueabihf",
-             "thumb-linux-gnueabihf", "sp",
+             "thumb-linux-musleabihf", "sp",
              has_stack_limit_regs=True),
     ]
 }

@@ -63,6 +63,10 @@ class Firmware:
                 self.sections = [s for s in elf.iter_sections()]
                 self.code = [CodeSection(s.name, s["sh_addr"], s.data()) for s in self.sections
                              if s["sh_flags"] & SHF_EXECINSTR and s["sh_type"] == "SHT_PROGBITS"]
+                self.flags = elf["e_flags"]
+                # Loaded contents by address (code, rodata, the .data image), for literal pools and tables.
+                self.memory = [(s["sh_addr"], s.data()) for s in self.sections
+                               if s["sh_flags"] & 0x2 and s["sh_type"] == "SHT_PROGBITS" and s["sh_size"]]
                 symtab = elf.get_section_by_name(".symtab")
                 if symtab is None:
                     raise ElfError("no symbol table (stripped?); mcusplit needs the unstripped ELF", str(path))
@@ -83,6 +87,33 @@ class Firmware:
             message = " ".join(str(exc).split()) or type(exc).__name__
             raise ElfError(f"not a readable ELF file ({message})", str(path)) from None
         self.by_name = {s.name: s for s in self.symbols}
+
+    @property
+    def hard_float(self) -> bool:
+        """EF_ARM_ABI_FLOAT_HARD: built for a core with an FPU (exception frames may be 104 bytes)."""
+        return bool(self.flags & 0x400)
+
+    def read(self, address: int, size: int) -> bytes | None:
+        for start, data in self.memory:
+            if start <= address and address + size <= start + len(data):
+                return data[address - start:address - start + size]
+        return None
+
+    def word(self, address: int) -> int | None:
+        data = self.read(address, 4)
+        return int.from_bytes(data, "little") if data is not None else None
+
+    def absolute(self, name: str) -> int | None:
+        """Value of a linker-script symbol such as __mcusplit_seg_size."""
+        symbol = self.by_name.get(name)
+        return symbol.address if symbol is not None else None
+
+    def object_at(self, address: int) -> Symbol | None:
+        """The data object (STT_OBJECT) containing an address."""
+        for s in self.symbols:
+            if s.kind == "STT_OBJECT" and s.address <= address < s.address + max(s.size, 1):
+                return s
+        return None
 
     def functions(self) -> list[Symbol]:
         return sorted((s for s in self.symbols if s.kind == "STT_FUNC" and s.name), key=lambda s: s.address)

@@ -67,6 +67,9 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int) 
     cannot compile functions with inline assembly."""
     asm = prepared.with_suffix(".llvm.s")
     cmd = [*clang(), "-target", core.clang_codegen_target, f"-mcpu={core.clang_cpu}", f"-O{opt_level}",
+           # bare metal is static: zig's *-linux-gnu targets force PIC (an extra add per address,
+           # function-pointer tables moved to RAM); its musl targets accept -fno-pic
+           "-fno-pic",
            # keep the check at function entry: shrink-wrapping can move it behind early exits
            "-mllvm", "--enable-shrink-wrap=false", "-Wno-override-module", "-S", prepared, "-o", asm]
     try:

@@ -6,9 +6,7 @@
 	.eabi_attribute	8, 0	@ Tag_ARM_ISA_use
 	.eabi_attribute	9, 1	@ Tag_THUMB_ISA_use
 	.eabi_attribute	34, 0	@ Tag_CPU_unaligned_access
-	.eabi_attribute	15, 1	@ Tag_ABI_PCS_RW_data
-	.eabi_attribute	16, 1	@ Tag_ABI_PCS_RO_data
-	.eabi_attribute	17, 2	@ Tag_ABI_PCS_GOT_use
+	.eabi_attribute	17, 1	@ Tag_ABI_PCS_GOT_use
 	.eabi_attribute	20, 1	@ Tag_ABI_FP_denormal
 	.eabi_attribute	21, 0	@ Tag_ABI_FP_exceptions
 	.eabi_attribute	23, 3	@ Tag_ABI_FP_number_model
@@ -26,8 +24,6 @@
 	.code	16
 	.thumb_func
 small:                                  @ @small
-.Lsmall$local:
-	.type	.Lsmall$local,%function
 	.fnstart
 @ %bb.0:
 	push	{r4, r5}
@@ -66,7 +62,6 @@ small:                                  @ @small
 	.long	__STACK_LIMIT
 .Lfunc_end0:
 	.size	small, .Lfunc_end0-small
-	.size	.Lsmall$local, .Lfunc_end0-small
 	.cantunwind
 	.fnend
                                         @ -- End function
@@ -76,8 +71,6 @@ small:                                  @ @small
 	.code	16
 	.thumb_func
 large:                                  @ @large
-.Llarge$local:
-	.type	.Llarge$local,%function
 	.fnstart
 @ %bb.0:
 	push	{r4, r5}
@@ -117,7 +110,6 @@ large:                                  @ @large
 	.long	__STACK_LIMIT
 .Lfunc_end1:
 	.size	large, .Lfunc_end1-large
-	.size	.Llarge$local, .Lfunc_end1-large
 	.cantunwind
 	.fnend
                                         @ -- End function
@@ -127,8 +119,6 @@ large:                                  @ @large
 	.code	16
 	.thumb_func
 stack_args:                             @ @stack_args
-.Lstack_args$local:
-	.type	.Lstack_args$local,%function
 	.fnstart
 @ %bb.0:
 	push	{r4, r5}
@@ -168,7 +158,6 @@ stack_args:                             @ @stack_args
 	.long	__STACK_LIMIT
 .Lfunc_end2:
 	.size	stack_args, .Lfunc_end2-stack_args
-	.size	.Lstack_args$local, .Lfunc_end2-stack_args
 	.cantunwind
 	.fnend
                                         @ -- End function
@@ -178,8 +167,6 @@ stack_args:                             @ @stack_args
 	.code	16
 	.thumb_func
 leaf:                                   @ @leaf
-.Lleaf$local:
-	.type	.Lleaf$local,%function
 	.fnstart
 @ %bb.0:
 	movs	r1, #3
@@ -187,7 +174,6 @@ leaf:                                   @ @leaf
 	bx	lr
 .Lfunc_end3:
 	.size	leaf, .Lfunc_end3-leaf
-	.size	.Lleaf$local, .Lfunc_end3-leaf
 	.cantunwind
 	.fnend
                                         @ -- End function
@@ -197,8 +183,6 @@ leaf:                                   @ @leaf
 	.code	16
 	.thumb_func
 not_split:                              @ @not_split
-.Lnot_split$local:
-	.type	.Lnot_split$local,%function
 	.fnstart
 @ %bb.0:
 	.save	{r7, lr}
@@ -215,7 +199,6 @@ not_split:                              @ @not_split
 	pop	{r7, pc}
 .Lfunc_end4:
 	.size	not_split, .Lfunc_end4-not_split
-	.size	.Lnot_split$local, .Lfunc_end4-not_split
 	.cantunwind
 	.fnend
                                         @ -- End function

@@ -9,9 +9,7 @@
 	.eabi_attribute	27, 1	@ Tag_ABI_HardFP_use
 	.eabi_attribute	36, 1	@ Tag_FP_HP_extension
 	.eabi_attribute	34, 1	@ Tag_CPU_unaligned_access
-	.eabi_attribute	15, 1	@ Tag_ABI_PCS_RW_data
-	.eabi_attribute	16, 1	@ Tag_ABI_PCS_RO_data
-	.eabi_attribute	17, 2	@ Tag_ABI_PCS_GOT_use
+	.eabi_attribute	17, 1	@ Tag_ABI_PCS_GOT_use
 	.eabi_attribute	20, 1	@ Tag_ABI_FP_denormal
 	.eabi_attribute	21, 0	@ Tag_ABI_FP_exceptions
 	.eabi_attribute	23, 3	@ Tag_ABI_FP_number_model
@@ -30,8 +28,6 @@
 	.code	16
 	.thumb_func
 small:                                  @ @small
-.Lsmall$local:
-	.type	.Lsmall$local,%function
 	.fnstart
 @ %bb.0:
 	push	{r4, r5}
@@ -64,7 +60,6 @@ small:                                  @ @small
 	pop	{r7, pc}
 .Lfunc_end0:
 	.size	small, .Lfunc_end0-small
-	.size	.Lsmall$local, .Lfunc_end0-small
 	.cantunwind
 	.fnend
                                         @ -- End function
@@ -74,8 +69,6 @@ small:                                  @ @small
 	.code	16
 	.thumb_func
 large:                                  @ @large
-.Llarge$local:
-	.type	.Llarge$local,%function
 	.fnstart
 @ %bb.0:
 	push	{r4, r5}
@@ -108,7 +101,6 @@ large:                                  @ @large
 	pop	{r7, pc}
 .Lfunc_end1:
 	.size	large, .Lfunc_end1-large
-	.size	.Llarge$local, .Lfunc_end1-large
 	.cantunwind
 	.fnend
                                         @ -- End function
@@ -118,8 +110,6 @@ large:                                  @ @large
 	.code	16
 	.thumb_func
 stack_args:                             @ @stack_args
-.Lstack_args$local:
-	.type	.Lstack_args$local,%function
 	.fnstart
 @ %bb.0:
 	push	{r4, r5}
@@ -152,7 +142,6 @@ stack_args:                             @ @stack_args
 	pop	{r7, pc}
 .Lfunc_end2:
 	.size	stack_args, .Lfunc_end2-stack_args
-	.size	.Lstack_args$local, .Lfunc_end2-stack_args
 	.cantunwind
 	.fnend
                                         @ -- End function
@@ -162,15 +151,12 @@ stack_args:                             @ @stack_args
 	.code	16
 	.thumb_func
 leaf:                                   @ @leaf
-.Lleaf$local:
-	.type	.Lleaf$local,%function
 	.fnstart
 @ %bb.0:
 	add.w	r0, r0, r0, lsl #1
 	bx	lr
 .Lfunc_end3:
 	.size	leaf, .Lfunc_end3-leaf
-	.size	.Lleaf$local, .Lfunc_end3-leaf
 	.cantunwind
 	.fnend
                                         @ -- End function
@@ -180,8 +166,6 @@ leaf:                                   @ @leaf
 	.code	16
 	.thumb_func
 not_split:                              @ @not_split
-.Lnot_split$local:
-	.type	.Lnot_split$local,%function
 	.fnstart
 @ %bb.0:
 	.save	{r7, lr}
@@ -197,7 +181,6 @@ not_split:                              @ @not_split
 	pop	{r7, pc}
 .Lfunc_end4:
 	.size	not_split, .Lfunc_end4-not_split
-	.size	.Lnot_split$local, .Lfunc_end4-not_split
 	.cantunwind
 	.fnend
                                         @ -- End function

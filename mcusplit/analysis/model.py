@@ -1,0 +1,184 @@
+"""The exact segment model: how many pool segments each entry point needs, and along which path.
+
+Rules (the runtime's, docs/runtime.md):
+- A stack has `room` bytes between sp and its bottom. A call `depth` bytes below a function's
+  entry sp starts with room - depth.
+- A split function demanding T bytes: with room < T, __morestack pushes its registers on the old
+  stack, takes one segment and runs the body there with room = SEG - 16 - align8(arg_bytes).
+- Code without a check must fit: room never below 0.
+- An interrupt can arrive at any instruction: the exception frame (36 bytes, 108 with an FPU)
+  lands at the interrupted sp and the handler starts with what is left. need() never grows with
+  more room, so the worst moment is each function's deepest point.
+- Segments held along a path add up: a handler that splits while the thread holds k segments
+  needs k + its own.
+
+need_f(r) is solved for all r at once as a step function, callees before callers (Tarjan order);
+a cycle runs as deep as its configured bound, unrolled exactly, or is unbounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .callgraph import CallGraph
+from .functions import FunctionInfo
+from .steps import OVERFLOW, UNBOUNDED, Step, maximum, piecewise
+
+HEADER_BYTES = 16
+# What __morestack pushes on the old stack before it switches (firmware/core/morestack_v*.S).
+MORESTACK_PUSH = {("thumb2", False): 16, ("thumb2", True): 24, ("thumb1", False): 16, ("thumb1", True): 20}
+
+
+@dataclass(frozen=True)
+class Layout:
+    segment_size: int
+    segments: int
+    reserve: int
+    exception_frame: int
+
+    def fresh_room(self, arg_bytes: int) -> int:
+        return self.segment_size - HEADER_BYTES - ((arg_bytes + 7) & ~7)
+
+    @staticmethod
+    def push_bytes(info: FunctionInfo) -> int:
+        isa = "thumb2" if info.check.variant == "thumb2" else "thumb1"
+        return MORESTACK_PUSH[(isa, bool(info.check.arg_bytes))]
+
+
+@dataclass
+class PathStep:
+    function: str
+    address: int
+    room: int                    # room when the function was entered (before its check)
+    frame: int
+    split: bool                  # took a new segment here
+    segments: int                # segments held while this function runs
+    via: str                     # "entry" | "call" | "tail" | "interrupt"
+    call_site: int | None = None
+    note: str = ""               # "overflow" | "unbounded" where the path ends badly
+
+
+class Solver:
+    """need() of every function, with the handlers that may preempt code solved here."""
+
+    def __init__(self, graph: CallGraph, layout: Layout, bounds: dict[int, int],
+                 preempting: list[tuple[int, Solver]] | None = None) -> None:
+        self.g = graph
+        self.layout = layout
+        self.bounds = bounds                        # SCC index -> how many frames of the cycle at once
+        self.preempting = preempting or []          # (handler, the solver its need comes from)
+        self.irq = maximum([s.need[h] for h, s in self.preempting]) if self.preempting else None
+        self.need: dict[int, Step] = {}
+        self.layered: dict[tuple[int, int], Step] = {}   # (function, depth in its cycle) -> need
+        self._solve()
+
+    def _body(self, info: FunctionInfo, callee_need) -> Step:
+        if info.unbounded:
+            return Step.const(UNBOUNDED)
+        parts = [Step.const(0, info.frame)]
+        for call in info.calls:
+            for target in call.targets:
+                need = callee_need(target)
+                if need is not None:
+                    parts.append(need.shift(call.depth))
+        if self.irq is not None:
+            parts.append(self.irq.shift(info.frame + self.layout.exception_frame))
+        return maximum(parts)
+
+    def _with_check(self, info: FunctionInfo, body: Step) -> Step:
+        if info.check is None:
+            return body
+        push = self.layout.push_bytes(info)
+        fresh = self.layout.fresh_room(info.check.arg_bytes)
+        split_here = [Step.const(body(fresh), push).plus(1)]
+        if self.irq is not None:                    # an interrupt while __morestack is on the old stack
+            split_here.append(self.irq.shift(push + self.layout.exception_frame))
+        return piecewise(info.check.threshold, maximum(split_here), body)
+
+    def _solve(self) -> None:
+        g = self.g
+        for index, component in enumerate(g.sccs):
+            if not g.is_cycle(index):
+                f = component[0]
+                self.need[f] = self._with_check(g.info[f], self._body(g.info[f], self.need.get))
+                continue
+            bound = self.bounds.get(index)
+            if bound is None:
+                for f in component:
+                    self.need[f] = Step.const(UNBOUNDED)
+                continue
+            members = set(component)
+            for depth in range(bound, 0, -1):
+                for f in component:
+                    def callee(target: int, depth: int = depth) -> Step | None:
+                        if target in members:
+                            return self.layered.get((target, depth + 1)) if depth < bound else None
+                        return self.need.get(target)
+
+                    self.layered[(f, depth)] = self._with_check(g.info[f], self._body(g.info[f], callee))
+            for f in component:
+                self.need[f] = self.layered[(f, 1)]
+
+    def _need_in(self, f: int, layer: int) -> Step:
+        scc = self.g.scc_of[f]
+        if self.g.is_cycle(scc) and scc in self.bounds:
+            return self.layered[(f, layer)]
+        return self.need[f]
+
+    def worst_path(self, entry: int, room: int, via: str = "entry", limit: int = 500) -> list[PathStep]:
+        """The path that needs the most segments (ties: the first found), frame by frame."""
+        path: list[PathStep] = []
+        solver, f, r, layer, site = self, entry, room, 1, None
+        segments = 0
+        while len(path) < limit:
+            g = solver.g
+            info = g.info[f]
+            need = solver._need_in(f, layer)
+            entry_room = r
+            split = info.check is not None and r < info.check.threshold
+            if split:
+                segments += 1
+                r = solver.layout.fresh_room(info.check.arg_bytes)
+            step = PathStep(info.name, f, entry_room, info.frame, split, segments, via, site)
+            path.append(step)
+            value = need(entry_room)
+            if value >= UNBOUNDED:
+                step.note = "unbounded"
+            elif r - info.frame < 0:
+                step.note = "overflow"
+                break
+            scc = g.scc_of[f]
+            cycle = g.is_cycle(scc) and scc in solver.bounds
+            best_value, best = 0, None
+            for call in info.calls:
+                for target in call.targets:
+                    if cycle and target in g.members(scc):
+                        if layer >= solver.bounds[scc]:
+                            continue
+                        next_layer = layer + 1
+                    else:
+                        next_layer = 1
+                    callee_need = solver._need_in(target, next_layer) if target in g.info else None
+                    if callee_need is None:
+                        continue
+                    v = callee_need(r - call.depth)
+                    if v > best_value:
+                        best_value, best = v, (solver, target, r - call.depth, next_layer, call.kind, call.address)
+            if solver.irq is not None:
+                irq_room = r - info.frame - solver.layout.exception_frame
+                for handler, handler_solver in solver.preempting:
+                    v = handler_solver.need[handler](irq_room)
+                    if v > best_value:
+                        best_value, best = v, (handler_solver, handler, irq_room, 1, "interrupt", None)
+            if best is None or (best_value <= 0 and not step.note):
+                break
+            solver, f, r, layer, via, site = best
+        return path
+
+
+def describe(value: int) -> str:
+    if value >= UNBOUNDED:
+        return "unbounded"
+    if value >= OVERFLOW:
+        return "overflow"
+    return str(value)
