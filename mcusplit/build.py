@@ -164,6 +164,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
                          flash_bytes=flash, ram_bytes=ram, seconds=time.monotonic() - started)
     result.info.write_text(json.dumps({
         "board": board.name, "variant": board.variant, "core": core.key, "split_stack": split_stack,
+        "project": str(project.root), "config": str(project.config_path) if project.config_path else None,
         "layout": {"segment_size": layout.segment_size, "segments": layout.segments,
                    "reserve": layout.reserve},
         "flash_bytes": flash, "ram_bytes": ram, "seconds": round(result.seconds, 3),

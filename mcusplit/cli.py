@@ -100,9 +100,10 @@ def boards() -> None:
 @click.option("--no-split-stack", is_flag=True, help="Build without split stacks (the reference build).")
 @click.option("-j", "--jobs", type=int, default=None, help="Parallel compile jobs (default: CPU count).")
 @click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@click.option("--analyze", "run_analyzer", is_flag=True, help="Analyze the firmware afterwards (mcusplit analyze).")
 @guarded
 def build(project_path: Path, board: str, variant: str | None, out_dir: Path | None, no_split_stack: bool,
-          jobs: int | None, quiet: bool) -> None:
+          jobs: int | None, quiet: bool, run_analyzer: bool) -> None:
     """Build PROJECT (a directory or one .c/.ll/.bc file) into firmware for a board."""
     from . import build as build_mod
     from . import project as project_mod
@@ -115,6 +116,14 @@ def build(project_path: Path, board: str, variant: str | None, out_dir: Path | N
                              progress=None if quiet else (lambda m: err.print(f"[dim]{m}[/]")))
     for note in result.notes:
         err.print(note, markup=False, soft_wrap=True)
+    if run_analyzer:
+        from .analysis import config as analysis_config
+        from .analysis.analyze import analyze as run_analysis
+
+        if no_split_stack:
+            raise McusplitError("--analyze needs a split-stack build (drop --no-split-stack)")
+        analysis = run_analysis(result.elf, analysis_config.load(proj.config_path))
+        _print_analysis(analysis, "text", None, None)
     if quiet:
         return
     split = [p for p in result.plans if p.split]
@@ -166,6 +175,81 @@ def run(elf: Path, board: str, variant: str | None, timeout: float, count_instru
     if result.timed_out:
         _fail(f"{elf}: no exit after {timeout:g} s (stopped); exit status {qemu.EXIT_TIMEOUT}", qemu.EXIT_TIMEOUT)
     sys.exit(result.exit_code)
+
+
+def _analysis_config(elf: Path, config: Path | None):
+    """The project's annotations: --config, else the mcusplit.toml the build recorded next to the ELF."""
+    import json
+
+    from .analysis import config as analysis_config
+
+    if config is None:
+        record = elf.with_suffix(".build.json")
+        if record.is_file():
+            try:
+                recorded = json.loads(record.read_text()).get("config")
+            except (json.JSONDecodeError, OSError):
+                recorded = None
+            config = Path(recorded) if recorded and Path(recorded).is_file() else None
+    return analysis_config.load(config)
+
+
+def _print_analysis(analysis, fmt: str, output: Path | None, baseline: Path | None) -> None:
+    import json
+
+    from .analysis.report import diff, markdown, svg
+    from .analysis.report import text as text_report
+
+    if fmt == "json":
+        rendered = json.dumps(analysis.to_json(), indent=1) + "\n"
+    elif fmt == "markdown":
+        rendered = markdown.render(analysis)
+    elif fmt == "svg":
+        rendered = svg.render(analysis)
+    else:
+        rendered = None
+    if rendered is not None:
+        if output:
+            output.write_text(rendered)
+            err.print(f"[dim]wrote {output}[/]")
+        else:
+            sys.stdout.write(rendered)
+    elif output:
+        with output.open("w") as f:
+            text_report.render(analysis, Console(file=f, width=120, highlight=False))
+        err.print(f"[dim]wrote {output}[/]")
+    else:
+        text_report.render(analysis, out)
+    if baseline is not None:
+        changes = diff.compare(diff.load_baseline(baseline), analysis.to_json())
+        target = err if fmt in ("json", "svg") and output is None else out
+        target.print(f"\n[bold]since {baseline}[/]:" if changes else f"\nno change since {baseline}")
+        for change in changes:
+            target.print(f"  {change}", markup=False)
+
+
+@main.command()
+@click.argument("elf", type=click.Path(path_type=Path))
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="mcusplit.toml with [analyze] annotations (default: the one the build used).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "svg"]), default="text",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to a file.")
+@click.option("--check", is_flag=True, help="Exit 1 if the pool is too small or anything is unbounded/unresolved.")
+@click.option("--baseline", type=click.Path(path_type=Path), help="An earlier --format json report: show changes.")
+@guarded
+def analyze(elf: Path, config_path: Path | None, fmt: str, output: Path | None, check: bool,
+            baseline: Path | None) -> None:
+    """Prove how many pool segments the worst case needs, from the linked ELF."""
+    from .analysis.analyze import analyze as run_analysis
+
+    analysis = run_analysis(elf, _analysis_config(elf, config_path))
+    _print_analysis(analysis, fmt, output, baseline)
+    if check:
+        failures = analysis.check_failures()
+        for failure in failures:
+            err.print(f"[bold red]check failed:[/] {failure}")
+        sys.exit(1 if failures else 0)
 
 
 if __name__ == "__main__":

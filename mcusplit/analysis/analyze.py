@@ -21,7 +21,6 @@ from .model import Layout, PathStep, Solver, describe
 from .steps import OVERFLOW, UNBOUNDED
 
 SCHEMA_VERSION = 1
-FAULT_HANDLER_NAMES = ("Default_Handler", "HardFault_Handler", "NMI_Handler")
 
 
 @dataclass
@@ -79,7 +78,8 @@ class Analysis:
 
     def to_json(self) -> dict:
         def path_json(path: list[PathStep]) -> list[dict]:
-            return [{"function": p.function, "address": p.address, "room": p.room, "frame": p.frame,
+            return [{"function": p.function, "address": p.address, "room": p.room, "body_room": p.body_room,
+                     "frame": p.frame,
                      "split": p.split, "segments": p.segments, "via": p.via, "call_site": p.call_site,
                      **({"note": p.note} if p.note else {})} for p in path]
 
@@ -128,14 +128,6 @@ def _vectors(fw: Firmware) -> list[int]:
     return [int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data) - 3, 4)]
 
 
-def _handler_name(fw: Firmware, walker: FunctionWalker, address: int) -> str:
-    names = sorted(s.name for s in fw.symbols if s.kind == "STT_FUNC" and s.address == address)
-    for preferred in FAULT_HANDLER_NAMES:
-        if preferred in names:
-            return preferred
-    return names[0] if names else f"{address:#x}"
-
-
 def analyze(elf: Path, config: AnalyzeConfig | None = None) -> Analysis:
     started = time.monotonic()
     config = config or AnalyzeConfig()
@@ -172,7 +164,7 @@ def analyze(elf: Path, config: AnalyzeConfig | None = None) -> Analysis:
     stack_base = fw.absolute("__mcusplit_stack_base")
     reset_room = initial_sp - stack_base if stack_base is not None else layout.fresh_room(0)
     handlers = sorted({v & ~1 for v in vectors[2:] if v and (v & ~1) in infos and (v & ~1) != reset})
-    handler_names = {h: _handler_name(fw, walker, h) for h in handlers}
+    handler_names = {h: infos[h].name for h in handlers}
 
     # Interrupt model: which handler may preempt which, and the solvers that follow from it.
     solver_of: dict[int, Solver] = {}

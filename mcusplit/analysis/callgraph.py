@@ -61,7 +61,7 @@ class CallGraph:
                     self.config_errors.append(f"[analyze.indirect] {key}: no function named '{name}'")
             return tuple(out)
 
-        for address, info in self.info.items():
+        for info in self.info.values():
             if not any(c.resolution == "unresolved" for c in info.calls):
                 continue
             tables = [t for t in (self._function_table(c) for c in sorted(info.constants)) if t]

@@ -46,7 +46,7 @@ class AnalyzeConfig:
 
 
 def _check(value: Any, kind: type, what: str, where: str) -> Any:
-    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
         raise ConfigError(f"{what} must be {kind.__name__}, got {value!r}", where)
     return value
 

@@ -18,6 +18,11 @@ class LineTable:
 
     def _build(self) -> None:
         rows: list[tuple[int, str, int]] = []
+        code = self.fw.code_spans()
+
+        def in_code(address: int) -> bool:
+            return any(start <= address < start + len(data) for start, data in code)
+
         try:
             with self.fw.path.open("rb") as f:
                 dwarf = ELFFile(f).get_dwarf_info()
@@ -28,9 +33,18 @@ class LineTable:
                     files = program["file_entry"]
                     dirs = program["include_directory"]
                     version = program["version"]
+                    sequence_ok = None
                     for entry in program.get_entries():
                         state = entry.state
-                        if state is None or state.end_sequence:
+                        if state is None:
+                            continue
+                        if state.end_sequence:
+                            sequence_ok = None
+                            continue
+                        if sequence_ok is None:
+                            # lld leaves the line sequences of discarded (gc'd) code at address 0
+                            sequence_ok = in_code(state.address)
+                        if not sequence_ok:
                             continue
                         index = state.file if version >= 5 else state.file - 1
                         if not 0 <= index < len(files):
@@ -40,7 +54,7 @@ class LineTable:
                         if fe.dir_index and version < 5 and fe.dir_index - 1 < len(dirs):
                             name = os.path.join(dirs[fe.dir_index - 1].decode(errors="replace"), name)
                         rows.append((state.address, name, state.line))
-        except Exception:  # noqa: BLE001 - damaged debug info must not stop the analysis
+        except Exception:
             rows = []
         rows.sort()
         self._rows = rows

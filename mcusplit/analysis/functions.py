@@ -96,7 +96,16 @@ class FunctionWalker:
 
     def __init__(self, fw: Firmware) -> None:
         self.fw = fw
-        self.functions = [s for s in fw.functions() if s.size or True]
+        # One function per address: aliases (weak vector names pointing at Default_Handler, clang's
+        # local aliases) collapse onto the preferred symbol: global, then strong, then shortest name.
+        best: dict[int, Symbol] = {}
+        for s in fw.functions():
+            rank = (s.binding == "STB_GLOBAL", s.binding != "STB_WEAK", -len(s.name), s.name)
+            current = best.get(s.address)
+            if current is None or rank > (current.binding == "STB_GLOBAL", current.binding != "STB_WEAK",
+                                          -len(current.name), current.name):
+                best[s.address] = s
+        self.functions = sorted(best.values(), key=lambda s: s.address)
         self.starts = {s.address: s for s in self.functions}
         self.sorted_starts = sorted(self.starts)
         self.names = {s.address: s.name for s in self.functions}
@@ -146,8 +155,10 @@ class FunctionWalker:
         if len(insns) < 4:
             return None
         text = [(split_mnemonic(i.mnemonic)[0], i.ops.replace(" ", "")) for i in insns]
-        if text[0] == ("mov", "ip,sp") and text[1][0] == "lsl" and text[1][1].startswith("ip,ip,#") \
-                and text[2][0] == "cmp" and text[2][1].startswith("ip,#") and split_mnemonic(insns[3].mnemonic) == ("b", "lo"):
+        thumb2 = (text[0] == ("mov", "ip,sp") and text[1][0] == "lsl" and text[1][1].startswith("ip,ip,#")
+                  and text[2][0] == "cmp" and text[2][1].startswith("ip,#")
+                  and split_mnemonic(insns[3].mnemonic) == ("b", "lo"))
+        if thumb2:
             shift = immediate(insns[1].ops)
             threshold = (immediate(insns[2].ops) & 0xFFFFFFFF) >> shift
             stub = branch_target(insns[3].ops)
@@ -466,13 +477,21 @@ class FunctionWalker:
             else:
                 regs.pop(dest, None)
             return
-        if base in ("add", "addw", "adds") and len(parts) == 3 and parts[2].startswith("#"):
+        if base in ("add", "addw", "adds", "sub", "subw", "subs") and len(parts) == 3 and parts[2].startswith("#"):
             src = register(parts[1])
+            amount = immediate(parts[2]) * (1 if base.startswith("add") else -1)
             if src == "sp":
-                regs[dest] = ("sp", depth - immediate(parts[2]))
+                regs[dest] = ("sp", depth - amount)
                 return
-            if src == "pc":                                 # adr
-                regs[dest] = ("const", ((ins.address + 4) & ~3) + immediate(parts[2]))
+            if src == "pc" and amount >= 0:                 # adr
+                regs[dest] = ("const", ((ins.address + 4) & ~3) + amount)
+                return
+            value = regs.get(src)
+            if value and value[0] == "sp":                  # arithmetic on a frame pointer
+                regs[dest] = ("sp", value[1] - amount)
+                return
+            if value and value[0] == "const":
+                regs[dest] = ("const", (value[1] + amount) & 0xFFFFFFFF)
                 return
         if base == "add" and len(parts) == 2 and register(parts[1]) == "pc":     # PIC: add r0, pc
             value = regs.get(dest)

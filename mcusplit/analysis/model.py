@@ -56,6 +56,7 @@ class PathStep:
     via: str                     # "entry" | "call" | "tail" | "interrupt"
     call_site: int | None = None
     note: str = ""               # "overflow" | "unbounded" where the path ends badly
+    body_room: int = 0           # room its body runs with (after a split: what __morestack gave it)
 
 
 class Solver:
@@ -110,7 +111,8 @@ class Solver:
             members = set(component)
             for depth in range(bound, 0, -1):
                 for f in component:
-                    def callee(target: int, depth: int = depth) -> Step | None:
+                    def callee(target: int, depth: int = depth, members: set[int] = members,
+                               bound: int = bound) -> Step | None:
                         if target in members:
                             return self.layered.get((target, depth + 1)) if depth < bound else None
                         return self.need.get(target)
@@ -139,7 +141,7 @@ class Solver:
             if split:
                 segments += 1
                 r = solver.layout.fresh_room(info.check.arg_bytes)
-            step = PathStep(info.name, f, entry_room, info.frame, split, segments, via, site)
+            step = PathStep(info.name, f, entry_room, info.frame, split, segments, via, site, body_room=r)
             path.append(step)
             value = need(entry_room)
             if value >= UNBOUNDED:

@@ -42,8 +42,9 @@ def compiler_rt(core: Core, scratch: Path) -> Path:
 
 def link(objects: list[Path], script: Path, elf: Path, map_file: Path, core: Core) -> Path:
     runtime_lib = compiler_rt(core, elf.parent / "obj" / "compiler-rt")
+    # max-page-size: file offsets of segments need no 64 KiB alignment on bare metal (smaller ELFs)
     cmd: list[str | Path] = [*lld(), "--error-limit=0", "-T", script, "--gc-sections", "-Bstatic",
-                             "-no-pie", "--build-id=none", f"-Map={map_file}", "-o", elf,
+                             "-no-pie", "--build-id=none", "-z", "max-page-size=4096", f"-Map={map_file}", "-o", elf,
                              *objects, runtime_lib]
     run_tool(cmd, f"linking {elf.name}")
     return elf

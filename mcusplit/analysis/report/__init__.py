@@ -1,0 +1,1 @@
+"""Renderings of an analysis: text (terminal), Markdown (reviews), JSON (tools), SVG (a picture), diff."""
