@@ -149,7 +149,7 @@ class GdbRemote:
             self._sock.settimeout(max(deadline - time.monotonic(), 0.0001))
         try:
             chunk = self._sock.recv(65536)
-        except (BlockingIOError, TimeoutError, socket.timeout):
+        except (BlockingIOError, TimeoutError):
             return False
         except OSError as exc:
             self.exited = True

@@ -12,6 +12,7 @@ caller connects the serial port first (`open_console`), then the probe.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 import serial
+from serial.urlhandler.protocol_socket import Serial as SocketSerial
 
 from ..boards import Board
 from ..errors import ToolError
@@ -30,6 +32,19 @@ START_TIMEOUT = 10.0
 # Probe unique IDs of the machines this process runs: what the `qemu` probe type lists, since QEMU
 # machines cannot be discovered the way USB probes are.
 RUNNING: set[str] = set()
+
+
+class ConsoleSocket(SocketSerial):
+    """pyserial's socket:// port, minus the 0.3 s sleep its close() takes "for quick reconnects"
+    (nobody reconnects: the machine is discarded after the run)."""
+
+    def close(self) -> None:
+        if self._socket:
+            with contextlib.suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
+            self._socket.close()
+            self._socket = None
+        self.is_open = False
 
 
 def free_port() -> int:
@@ -106,7 +121,10 @@ class QemuMachine:
             self._alive_or_raise()
             try:
                 # A real serial interface (pyserial's socket:// handler), as for a board's VCP.
-                return serial.serial_for_url(self.serial_url, timeout=0.05)
+                port = ConsoleSocket(None, timeout=0.05)
+                port.port = self.serial_url
+                port.open()
+                return port
             except serial.SerialException:
                 if time.monotonic() > deadline:
                     raise ToolError("console port never opened") from None

@@ -15,7 +15,8 @@ pyOCD does to them into GDB remote protocol commands:
 
 So the same pyOCD session code that programs and inspects a NUCLEO through its ST-LINK runs
 unchanged against QEMU: `ConnectHelper`/`Session`, `FileProgrammer`, halt/reset/resume, memory
-reads. Use the unique ID `qemu:<host>:<port>` with target type `cortex_m`.
+reads. Use the unique ID `qemu:<host>:<port>` with target type `cortex_m` (also from pyOCD's own
+command line: `pyocd load -u qemu:127.0.0.1:1234 -t cortex_m app.elf`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from typing import Any
 
 from pyocd.core import exceptions
 from pyocd.core.memory_interface import MemoryInterface
-from pyocd.core.plugin import Plugin
 from pyocd.probe.debug_probe import DebugProbe
 
 from . import coresight_model as cs
@@ -397,6 +397,11 @@ class QemuProbe(DebugProbe):
         return f"{PROBE_TYPE}:{self._host}:{self._port}"
 
     @property
+    def gdb(self) -> GdbRemote | None:
+        """The GDB connection while the probe is open (QEMU's own view, for checks and tools)."""
+        return self._gdb
+
+    @property
     def supported_wire_protocols(self) -> Collection[DebugProbe.Protocol]:
         return [DebugProbe.Protocol.DEFAULT, DebugProbe.Protocol.SWD]
 
@@ -551,24 +556,14 @@ class QemuProbe(DebugProbe):
         return self._memory if getattr(ap_address, "apsel", None) == 0 else None
 
 
-class QemuProbePlugin(Plugin):
-    """Entry point `pyocd.probe: qemu` (pyproject.toml)."""
-
-    def load(self) -> type[QemuProbe]:
-        return QemuProbe
-
-    @property
-    def name(self) -> str:
-        return PROBE_TYPE
-
-    @property
-    def description(self) -> str:
-        return "QEMU machine through its GDB stub (mcusplit)"
-
-
 def ensure_registered() -> None:
-    """Make the `qemu` probe type known to pyOCD even when the package's entry points are stale
-    (an editable install made before the entry point existed)."""
+    """Make the `qemu` probe type known to pyOCD. Called when this module is imported: pyOCD loads
+    its probe plugins while it is being imported, which is too early when this module is what
+    imports pyOCD (see qemu_plugin.py), and an editable install made before the entry point existed
+    has no entry point at all."""
     from pyocd.probe.aggregator import PROBE_CLASSES
 
     PROBE_CLASSES.setdefault(PROBE_TYPE, QemuProbe)
+
+
+ensure_registered()
