@@ -1,0 +1,81 @@
+"""The watermarks as a debug probe sees them: from target memory, with the ELF's symbols.
+
+Two independent readings, which must agree with the console's `@mcusplit v1 stats` line:
+
+- the snapshot: `struct mcusplit_stats mcusplit_stats_snapshot`, refreshed by the firmware on every
+  `mcusplit_stats_read()` (and so at exit, when the stats line is printed);
+- the pool itself, walked exactly as firmware/core/pool.c does, which needs nothing from the
+  firmware but its memory (also valid while it runs or after a crash).
+
+Keys are those of the console line: seg_size, segments, in_use, hwm, splits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..analysis.elf import Firmware
+from ..errors import McusplitError
+
+HEADER_BYTES = 16                   # struct mcusplit_segment_header: link, takes, site, arg_bytes
+STATS_WORDS = 6                     # struct mcusplit_stats: version, seg_size, seg_count, in_use, hwm, splits
+REPORT_VERSION = 1
+
+ReadWords = Callable[[int, int], list[int]]     # (address, count) -> 32-bit words
+
+
+class PoolSymbolsError(McusplitError):
+    """The ELF lacks the runtime's symbols (not an mcusplit image, or a stripped one)."""
+
+
+@dataclass(frozen=True)
+class PoolSymbols:
+    free_head: int          # &__mcusplit_free (a pointer variable: the head of the free list)
+    pool_start: int
+    pool_end: int
+    seg_size: int           # value of the absolute symbol __mcusplit_seg_size
+    snapshot: int           # &mcusplit_stats_snapshot
+
+    @classmethod
+    def from_firmware(cls, firmware: Firmware) -> PoolSymbols:
+        names = ("__mcusplit_free", "__mcusplit_pool_start", "__mcusplit_pool_end", "__mcusplit_seg_size",
+                 "mcusplit_stats_snapshot")
+        missing = [n for n in names if n not in firmware.by_name]
+        if missing:
+            raise PoolSymbolsError(f"not an mcusplit image: no {', '.join(missing)}", str(firmware.path))
+        s = firmware.by_name
+        return cls(s["__mcusplit_free"].address, s["__mcusplit_pool_start"].address,
+                   s["__mcusplit_pool_end"].address, s["__mcusplit_seg_size"].address,
+                   s["mcusplit_stats_snapshot"].address)
+
+    @property
+    def seg_count(self) -> int:
+        return (self.pool_end - self.pool_start) // self.seg_size
+
+
+def snapshot_stats(read_words: ReadWords, symbols: PoolSymbols) -> dict[str, int]:
+    """The firmware's last mcusplit_stats_snapshot. `version` is 0 until the firmware first reads
+    its stats; that is reported as it is, for the caller to judge."""
+    version, seg_size, seg_count, in_use, hwm, splits = read_words(symbols.snapshot, STATS_WORDS)
+    return {"version": version, "seg_size": seg_size, "segments": seg_count, "in_use": in_use, "hwm": hwm,
+            "splits": splits}
+
+
+def pool_stats(read_words: ReadWords, symbols: PoolSymbols) -> dict[str, int]:
+    """What mcusplit_stats_read() would compute now, from the pool's memory (pool.c's rules)."""
+    seg, count = symbols.seg_size, symbols.seg_count
+    # in_use = segments - length of the free list; the walk is bounded so a corrupted list ends.
+    free = 0
+    head = read_words(symbols.free_head, 1)[0]
+    while head and free <= count:
+        free += 1
+        head = read_words(head, 1)[0]
+    # hwm = segments ever taken, splits = sum of the take counts (header word 1 of each segment).
+    hwm = splits = 0
+    for i in range(count):
+        takes = read_words(symbols.pool_start + i * seg + seg - HEADER_BYTES + 4, 1)[0]
+        splits += takes
+        hwm += takes != 0
+    return {"seg_size": seg, "segments": count, "in_use": count - free if free <= count else count,
+            "hwm": hwm, "splits": splits}
