@@ -50,6 +50,10 @@ def get_rack(config: pytest.Config) -> rack_mod.Rack:
     return config.stash[_RACK]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    get_rack(config)        # a bad rack file stops the run here, with its one-line message
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     rack = get_rack(config)
     return f"HIL rack: {rack.name} ({rack.path}): " + ", ".join(f"{s.name} [{s.kind}]" for s in rack.slots)

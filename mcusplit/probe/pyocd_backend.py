@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.elf import Firmware
 from ..boards import Board
-from ..errors import McusplitError, ToolError
+from ..errors import ToolError
 from . import poolstats
 from .qemu_machine import PROBE_TYPE
 
@@ -260,9 +260,3 @@ def read_watermarks(session: Session, firmware: Firmware | Path) -> ProbeWaterma
 
     return ProbeWatermarks(poolstats.snapshot_stats(read_words, symbols), poolstats.pool_stats(read_words, symbols))
 
-
-def describe_error(exc: BaseException) -> str:
-    """One line for any error this module raises (or a stray pyOCD one)."""
-    if isinstance(exc, McusplitError):
-        return exc.one_line()
-    return _one_line(exc)
