@@ -63,6 +63,13 @@ def test_piecewise_switches_at_the_threshold(below, above, threshold):
     assert all(p(r) == (below(r) if r < threshold else above(r)) for r in range(-50, 2100, 3))
 
 
+@given(st.lists(steps, min_size=1, max_size=4), st.integers(0, 2000))
+def test_maximum_with_a_ceiling_is_exact_up_to_it(parts, ceiling):
+    parts = [well_formed(p) for p in parts]
+    clipped, full = maximum(parts, ceiling), maximum(parts)
+    assert all(clipped(r) == full(r) for r in range(-50, ceiling + 1, 3))
+
+
 def test_room_below_the_first_piece_is_an_overflow():
     assert Step.const(2, 100)(99) == OVERFLOW and Step.const(2, 100)(100) == 2
 
@@ -74,7 +81,8 @@ def asm_features(firmware):
         fw = Firmware(firmware(FIRMWARE / "asmfeatures", board, True).elf)
         walker = FunctionWalker(fw)
         return {name: walker.analyze(walker.by_name[name]) for name in walker.by_name
-                if name in ("fp_frame", "switch_table", "cond_return", "weird_sp", "const_tail", "call_through")}
+                if name in ("fp_frame", "switch_table", "cond_return", "weird_sp", "const_tail", "call_through",
+                            "veneer_like")}
     return walk
 
 
@@ -89,6 +97,8 @@ def test_walker_thumb2_idioms(asm_features):
     tail = f["const_tail"].calls[0]
     assert (tail.kind, tail.resolution) == ("tail", "constant")
     assert f["call_through"].calls[0].resolution == "unresolved"
+    veneer = f["veneer_like"].calls[0]
+    assert (veneer.kind, veneer.resolution, veneer.depth) == ("tail", "constant", 0)
 
 
 @pytest.mark.slow

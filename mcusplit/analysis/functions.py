@@ -30,6 +30,10 @@ from .thumb import (
 MORESTACK = ("__morestack", "__morestack_args", "__morestack_r3", "__morestack_args_r3")
 RUNTIME_INTERNAL = (*MORESTACK, "mcusplit_report_exhausted_v6m")
 _THUNK = re.compile(r"^__\w*Thunk_(?P<target>.+)$")
+# Mnemonics (without condition and width) that change the flow or the stack whatever their operands.
+_FLOW = frozenset({"b", "bl", "blx", "bx", "cbz", "cbnz", "tbb", "tbh", "push", "pop", "vpush", "vpop"})
+# Mnemonics whose result the walker keeps track of (constants, frame pointers).
+_TRACKING = frozenset({"mov", "movs", "movw", "movt", "add", "adds", "addw", "sub", "subs", "subw", "adr", "ldr"})
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,12 @@ class FunctionWalker:
         self.by_name = {s.name: s for s in self.functions}
         self.spans = fw.code_spans()
         self.span_starts = [a for a, _ in self.spans]
-        self.data_marks = sorted(a for a, k in fw.mapping if k == "$d")
         self.code_marks = sorted(a for a, k in fw.mapping if k == "$t")
-        self._decoded: dict[int, dict[int, Insn]] = {}
+        # Every run of code decoded once (one capstone call per run, not per function).
+        self.insn_at: dict[int, Insn] = {}
+        for span_start, code in self.spans:
+            for ins in decode(code, span_start):
+                self.insn_at[ins.address] = ins
 
     # ---- decoding -------------------------------------------------------------------------
     def _extent(self, sym: Symbol) -> tuple[int, int]:
@@ -125,29 +132,21 @@ class FunctionWalker:
         return sym.address, end
 
     def instructions(self, start: int, end: int) -> dict[int, Insn]:
-        key = start
-        if key in self._decoded:
-            return self._decoded[key]
-        out: dict[int, Insn] = {}
-        i = max(0, bisect.bisect_right(self.span_starts, start) - 1)
-        while i < len(self.spans):
-            span_start, code = self.spans[i]
-            if span_start >= end:
-                break
-            lo = max(start, span_start)
-            hi = min(end, span_start + len(code))
-            if hi > lo:
-                for ins in decode(code[lo - span_start:hi - span_start], lo):
-                    out[ins.address] = ins
-            i += 1
-        self._decoded[key] = out
-        return out
+        """Instructions by address (the whole image's; the walk keeps to [start, end))."""
+        return self.insn_at
 
     def decode_at(self, address: int, count: int) -> list[Insn]:
+        out = []
+        while len(out) < count:
+            ins = self.insn_at.get(address)
+            if ins is None:
+                break
+            out.append(ins)
+            address = ins.end
+        if out:
+            return out
         data = self.fw.read(address, 4 * count)
-        if data is None:
-            return []
-        return decode(data, address)[:count]
+        return decode(data, address)[:count] if data is not None else []
 
     # ---- the split-stack check ------------------------------------------------------------
     def split_check(self, start: int) -> SplitCheck | None:
@@ -271,7 +270,23 @@ class FunctionWalker:
               end: int) -> bool:
         """Apply one instruction to the state; returns False when this path ends."""
         base, cond = split_mnemonic(ins.mnemonic)
-        ops = ins.ops.replace(" ", "")
+        raw = ins.ops
+        if base not in _FLOW and "sp" not in raw and "pc" not in raw:
+            # The common case: no control flow, sp untouched. Only register tracking can matter.
+            regs = state.regs
+            if base in _TRACKING:
+                parts = operands(raw)
+                self._track(ins, base, cond, parts, regs, state.depth)
+                value = regs.get(register(parts[0])) if parts else None
+                if value and value[0] == "const":
+                    info.constants.add(value[1])
+            elif regs:
+                dest = register(raw.split(",", 1)[0])
+                if dest in regs and _is_write_to(ins, dest):
+                    del regs[dest]
+            state.address = ins.end
+            return True
+        ops = raw.replace(" ", "")
         parts = operands(ins.ops)
         regs = state.regs
         nxt = ins.end

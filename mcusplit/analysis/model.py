@@ -84,7 +84,7 @@ class Solver:
                     parts.append(need.shift(call.depth))
         if self.irq is not None:
             parts.append(self.irq.shift(info.frame + self.layout.exception_frame))
-        return maximum(parts)
+        return maximum(parts, self.layout.segment_size)
 
     def _with_check(self, info: FunctionInfo, body: Step) -> Step:
         if info.check is None:

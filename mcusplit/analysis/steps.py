@@ -66,12 +66,28 @@ def _compress(xs: list[int], values: list[int]) -> Step:
     return Step(out_x, out_v)
 
 
-def maximum(steps: list[Step]) -> Step:
-    """Pointwise maximum."""
-    if len(steps) == 1:
+def maximum(steps: list[Step], ceiling: int | None = None) -> Step:
+    """Pointwise maximum, by one sweep over the merged breakpoints. With `ceiling`, breakpoints
+    above it are dropped (the function keeps its value at the ceiling): no stack has more room."""
+    if len(steps) == 1 and ceiling is None:
         return steps[0]
-    xs = sorted({x for s in steps for x in s.xs})
-    return _compress(xs, [max(s(x) for s in steps) for x in xs])
+    events = sorted((x, k, v) for k, s in enumerate(steps) for x, v in zip(s.xs, s.values, strict=True))
+    current = [OVERFLOW] * len(steps)
+    out_x: list[int] = []
+    out_v: list[int] = []
+    i = 0
+    while i < len(events):
+        x = events[i][0]
+        if ceiling is not None and x > ceiling and out_x:
+            break
+        while i < len(events) and events[i][0] == x:
+            current[events[i][1]] = events[i][2]
+            i += 1
+        value = max(current)
+        if not out_v or out_v[-1] != value:
+            out_x.append(x)
+            out_v.append(value)
+    return Step(out_x, out_v)
 
 
 def piecewise(threshold: int, below: Step, above: Step) -> Step:

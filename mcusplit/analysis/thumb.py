@@ -8,8 +8,8 @@ faster than detail mode, which is what keeps a 1 MiB image under a second.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import capstone
 
@@ -22,8 +22,9 @@ CONDITIONAL_BASES = ("b", "bl", "blx", "bx", "pop", "push", "ldm", "ldr", "add",
 REGISTER_ALIASES = {"sb": "r9", "sl": "r10", "fp": "r11", "ip": "r12"}
 
 
-@dataclass(slots=True)
-class Insn:
+class Insn(NamedTuple):
+    """One instruction, exactly the tuple capstone's lite mode yields (so no copying)."""
+
     address: int
     size: int
     mnemonic: str          # as capstone prints it, e.g. "push.w", "blo", "popeq"
@@ -46,11 +47,9 @@ def decode(code: bytes, address: int) -> list[Insn]:
     out: list[Insn] = []
     offset = 0
     while offset < len(code) - 1:
-        last = None
-        for a, size, mnemonic, ops in md.disasm_lite(code[offset:], address + offset):
-            out.append(Insn(a, size, mnemonic, ops))
-            last = a + size
-        offset = (last - address) if last is not None else offset
+        before = len(out)
+        out.extend(map(Insn._make, md.disasm_lite(code[offset:], address + offset)))
+        offset = (out[-1].end - address) if len(out) > before else offset
         if offset < len(code) - 1:
             offset += 2                      # skip the halfword capstone could not decode
     return out
@@ -84,10 +83,17 @@ def immediate(ops: str) -> int | None:
 
 def branch_target(ops: str) -> int | None:
     """Target of b/bl/cbz: capstone prints it as the last '#0x...' operand."""
-    return immediate(ops)
+    _, hash_sign, number = ops.rpartition("#")
+    if not hash_sign:
+        return None
+    try:
+        return int(number, 0)
+    except ValueError:
+        return None
 
 
-def operands(ops: str) -> list[str]:
+@cache
+def operands(ops: str) -> tuple[str, ...]:
     """Top-level operands (a register list or a memory operand counts as one)."""
     parts, depth, current = [], 0, []
     for c in ops:
@@ -102,9 +108,10 @@ def operands(ops: str) -> list[str]:
             current.append(c)
     if current:
         parts.append("".join(current).strip())
-    return parts
+    return tuple(parts)
 
 
+@cache
 def register(name: str) -> str:
     name = name.strip().lower()
     return REGISTER_ALIASES.get(name, name)

@@ -49,14 +49,17 @@ def render(analysis: Analysis, console: Console) -> None:
     if analysis.cycles:
         console.print("\n[bold]recursion[/]")
         for c in analysis.cycles:
-            bound = f"bound {c['bound']} (mcusplit.toml)" if c["bound"] else "[red]no bound: unbounded[/]"
+            bound = (f"bound {c['bound']} (mcusplit.toml)" if c["bound"] else
+                     "[yellow]no bound (allowed: allow_unbounded)[/]" if analysis.config.allow_unbounded
+                     else "[red]no bound: unbounded[/]")
             console.print(f"  {' → '.join(c['functions'])}: {bound}")
     if analysis.inferred:
         console.print("\n[bold]inferred indirect calls[/]")
         for i in analysis.inferred:
             console.print(f"  {i['function']} @ {i['call_site']:#x}: table {i['table']} → {', '.join(i['targets'])}")
     if analysis.unresolved:
-        console.print("\n[bold]unresolved indirect calls[/] (give targets in [analyze.indirect])")
+        allowed = " [dim](allowed: allow_unresolved)[/]" if analysis.config.allow_unresolved else ""
+        console.print("\n[bold]unresolved indirect calls[/] (give targets in \\[analyze.indirect])" + allowed)
         for u in analysis.unresolved:
             console.print(f"  {u['function']} @ {u['call_site']:#x}" + (f"  {u['source']}" if u["source"] else ""))
     if analysis.problems:

@@ -67,6 +67,14 @@ __attribute__((naked)) uint32_t cond_return(uint32_t x)
                      "pop {r4, pc}\n\t");
 }
 
+/* what a long-branch veneer (lld thunk) does on Thumb-2: a tail call through ip */
+__attribute__((naked)) uint32_t veneer_like(uint32_t x)
+{
+    __asm__ volatile("movw ip, #:lower16:leaf_helper\n\t"
+                     "movt ip, #:upper16:leaf_helper\n\t"
+                     "bx ip\n\t");
+}
+
 /* moves sp somewhere the walker cannot know */
 __attribute__((naked)) void weird_sp(uint32_t x)
 {
@@ -111,7 +119,7 @@ int main(void)
     if (never) {
         uint32_t r = fp_frame(1) + const_tail(2) + call_through(leaf_helper, 3);
 #if __ARM_ARCH_ISA_THUMB >= 2
-        r += switch_table(1) + cond_return(0);
+        r += switch_table(1) + cond_return(0) + veneer_like(4);
         weird_sp(r);
 #endif
         return (int)r;
