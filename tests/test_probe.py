@@ -63,6 +63,57 @@ def test_register_numbers_follow_the_target_description():
     assert regs["d0"] == (26, 64) and regs["d15"] == (41, 64) and regs["fpscr"] == (42, 32)
 
 
+class ScriptedStub:
+    """A gdbstub that answers each expected packet with scripted replies: for the protocol's races
+    (a stop reply arriving when none was asked for, the machine exiting) that real QEMU produces
+    only by chance."""
+
+    def __init__(self, script: list[tuple[str, list[str]]]) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.port = self.server.getsockname()[1]
+        self.script = script
+        self.received: list[str] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.server.accept()
+        buffer = b""
+        for _expected, replies in self.script:
+            while b"#" not in buffer or len(buffer) < buffer.index(b"#") + 3:
+                buffer += conn.recv(4096)
+            buffer = buffer.lstrip(b"+")
+            end = buffer.index(b"#")
+            self.received.append(buffer[1:end].decode())
+            buffer = buffer[end + 3:]
+            conn.sendall(b"+" + b"".join(gdbremote.frame(r) for r in replies))
+        conn.close()
+        self.server.close()
+
+
+def test_stray_stop_replies_and_monitor_output_do_not_answer_commands():
+    stub = ScriptedStub([
+        ("qSupported", ["PacketSize=100"]),
+        ("m", ["T05thread:01;", "01020304"]),                 # a late stop reply, then the answer
+        ("qRcmd", ["O" + b"resetting\n".hex(), "OK"]),
+        ("c", ["W00"]),                                        # the program exits the machine
+    ])
+    gdb = gdbremote.GdbRemote("127.0.0.1", stub.port, timeout=2)
+    gdb.connect()
+    assert gdb.packet_size == 0x100
+    assert gdb.read_memory(0x08000000, 4) == bytes([1, 2, 3, 4])
+    assert [s.signal for s in gdb.pending_stops] == [5]
+    assert gdb.monitor("system_reset") == "OK"
+    gdb.cont()
+    with pytest.raises(gdbremote.GdbTargetGone, match="exited"):
+        gdb.wait_stop(2)
+    assert gdb.exited
+    stub.thread.join(2)
+    assert stub.received == ["qSupported:xmlRegisters=arm", "m8000000,4", "qRcmd," + b"system_reset".hex(), "c"]
+
+
 # --- the CoreSight model ---------------------------------------------------------------------------
 
 def decode_component(words: dict[int, int], base: int) -> tuple[int, int, int]:
