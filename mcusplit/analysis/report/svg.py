@@ -97,9 +97,11 @@ def render(analysis: Analysis, entry: EntryResult | None = None) -> str:
             out.append(f'<rect x="{x + 8}" y="{top_y:.1f}" width="{COLUMN_W - 16}" height="{h:.1f}" '
                        f'fill="{fill}" stroke="#335" stroke-width="0.6"><title>{escape(tip)}</title></rect>')
             if h >= 11:
-                label = step.function if len(step.function) <= 20 else step.function[:19] + "…"
-                out.append(f'<text x="{x + COLUMN_W / 2}" y="{top_y + min(h, 24) / 2 + 4:.1f}" '
-                           f'text-anchor="middle">{escape(label)} <tspan fill="#335">{step.frame}</tspan></text>')
+                label = step.function if len(step.function) <= 16 else step.function[:15] + "…"
+                text_y = top_y + min(h, 24) / 2 + 4
+                out.append(f'<text x="{x + 13}" y="{text_y:.1f}">{escape(label)}</text>')
+                out.append(f'<text x="{x + COLUMN_W - 13}" y="{text_y:.1f}" text-anchor="end" fill="#335">'
+                           f'{step.frame} B</text>')
             last_bottom = top_y + h
         previous_exit = (x + COLUMN_W, last_bottom)
 
