@@ -61,11 +61,13 @@ def is_qemu_uid(unique_id: str | None) -> bool:
 
 def _pyocd() -> Any:
     """Import pyOCD late (it costs a few hundred ms) and make sure the `qemu` probe type is known."""
-    from . import qemu_probe
+    from . import qemu_probe  # noqa: F401  (registers the probe type with pyOCD when imported)
 
-    qemu_probe.ensure_registered()
-    # pyOCD logs its progress and its warnings through `logging`; mcusplit reports errors itself.
-    logging.getLogger("pyocd").setLevel(logging.ERROR)
+    # pyOCD logs progress and warnings through `logging`; mcusplit reports errors itself. A level
+    # the caller chose (to debug pyOCD) is kept.
+    logger = logging.getLogger("pyocd")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.ERROR)
     import pyocd.core.exceptions
 
     return pyocd.core.exceptions
