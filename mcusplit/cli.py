@@ -252,5 +252,38 @@ def analyze(elf: Path, config_path: Path | None, fmt: str, output: Path | None, 
         sys.exit(1 if failures else 0)
 
 
+@main.command()
+@click.argument("elf", type=click.Path(path_type=Path))
+@click.option("--board", "-b", required=True, help="Board the ELF was built for (its [pyocd] target is used).")
+@click.option("--variant", help="Board variant.")
+@click.option("--probe", "probe_uid", help="Probe unique id (see `mcusplit probes`); qemu:HOST:PORT for QEMU.")
+@click.option("--halt", is_flag=True, help="Leave the core halted at its reset vector instead of running.")
+@click.option("--pack", type=click.Path(path_type=Path), help="A CMSIS pack file for the target.")
+@guarded
+def flash(elf: Path, board: str, variant: str | None, probe_uid: str | None, halt: bool,
+          pack: Path | None) -> None:
+    """Program ELF into a board through pyOCD, then reset and run it."""
+    from .probe import flash as flash_mod
+
+    board_rec = _load_board(board, variant)
+    result = flash_mod.flash(board_rec, elf, probe_uid=probe_uid, run=not halt, pack=pack)
+    out.print(f"[bold green]flashed[/] {elf} ({result.image_bytes:,} B) to {result.target} through probe "
+              f"{result.probe_uid} in {result.seconds:.1f} s; " + ("running" if result.running else "halted"))
+
+
+@main.command()
+@guarded
+def probes() -> None:
+    """List the debug probes pyOCD can see."""
+    from .probe import flash as flash_mod
+
+    found = flash_mod.list_probes()
+    if not found:
+        out.print("no debug probe found (USB probes need their udev rules; see docs/hil.md)")
+        return
+    for p in found:
+        out.print(f"{p.unique_id}  {p.description}", markup=False)
+
+
 if __name__ == "__main__":
     main()
