@@ -46,6 +46,7 @@ class BuildResult:
     layout: StackLayout
     split_stack: bool
     checks: list[FunctionCheck] = field(default_factory=list)
+    elided: list[FunctionCheck] = field(default_factory=list)
     plans: list[FunctionPlan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     flash_bytes: int = 0
@@ -81,14 +82,17 @@ def _usage(elf: Path, board: Board) -> tuple[int, int]:
 
 
 def build(project: Project, board: Board, out_dir: Path, split_stack: bool = True, jobs: int | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+          progress: Callable[[str], None] | None = None, prologue_style: str = "mcusplit") -> BuildResult:
+    """prologue_style "llvm" keeps LLVM's own split-stack prologue (reading a limit word) with a
+    __morestack of LLVM's contract: the baseline the benchmarks compare against, not for products."""
     started = time.monotonic()
     say = progress or (lambda message: None)
     out_dir = out_dir.resolve()
     work = out_dir / "obj"
     work.mkdir(parents=True, exist_ok=True)
     core = board.core
-    layout = StackLayout.for_build(project.pool, core)
+    leaf_allowance = project.leaf_allowance if project.check_elision in ("leaf", "full") else 0
+    layout = StackLayout.for_build(project.pool, core, leaf_allowance)
     firmware = paths.firmware_dir()
 
     runtime_defines = {
@@ -105,7 +109,10 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     core_sources = [firmware / "core" / name for name in RUNTIME_CORE]
     core_sources.append(firmware / "core" / "console" / f"{board.console.driver}.c")
-    core_sources.append(firmware / "core" / f"morestack_{core.morestack_variant}.S")
+    if prologue_style == "llvm":
+        core_sources.append(firmware / "core" / f"morestack_llvm_{core.morestack_variant}.S")
+    else:
+        core_sources.append(firmware / "core" / f"morestack_{core.morestack_variant}.S")
     core_sources.append(board_c)
     lib_sources = sorted((firmware / "lib").glob("*.c"))
 
@@ -126,7 +133,8 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
             ir = source
         else:
             raise BuildError("unsupported source type", display)
-        return compile_module(ir, display, core, layout, work, no_split_stack=opt_out)
+        return compile_module(ir, display, core, layout, work, no_split_stack=opt_out,
+                              prologue_style=prologue_style)
 
     say(f"compiling {len(project.sources)} source(s) and the runtime for {board.name} ({core.key})")
     workers = jobs or os.cpu_count() or 2
@@ -141,6 +149,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     plans = [p for m in modules for p in m.plans]
     checks = [c for m in modules for c in m.checks]
+    elided = [c for m in modules for c in m.elided]
     notes = [n for m in modules[:len(user_futures)] for n in m.notes]   # the runtime's are known
     defined = {p.name for p in plans}
     for pattern in project.no_split_stack:
@@ -160,14 +169,17 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     result = BuildResult(elf=elf, bin=bin_path, hex=hex_path, map=out_dir / f"{name}.map",
                          info=out_dir / f"{name}.build.json", board=board, layout=layout,
-                         split_stack=split_stack, checks=checks, plans=plans, notes=notes,
+                         split_stack=split_stack, checks=checks, elided=elided, plans=plans, notes=notes,
                          flash_bytes=flash, ram_bytes=ram, seconds=time.monotonic() - started)
     result.info.write_text(json.dumps({
         "board": board.name, "variant": board.variant, "core": core.key, "split_stack": split_stack,
+        "prologue_style": prologue_style,
         "project": str(project.root), "config": str(project.config_path) if project.config_path else None,
         "layout": {"segment_size": layout.segment_size, "segments": layout.segments,
                    "reserve": layout.reserve},
         "flash_bytes": flash, "ram_bytes": ram, "seconds": round(result.seconds, 3),
-        "checks": [c.as_dict() for c in checks], "plans": [p.as_dict() for p in plans], "notes": notes,
+        "check_elision": project.check_elision, "leaf_allowance": leaf_allowance,
+        "checks": [c.as_dict() for c in checks], "elided": [c.as_dict() for c in elided],
+        "plans": [p.as_dict() for p in plans], "notes": notes,
     }, indent=1))
     return result

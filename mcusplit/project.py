@@ -16,6 +16,8 @@ mcusplit.toml (every key optional):
 
     [split_stack]
     no_split_stack = ["fast_isr"]   # functions built without a prologue (fnmatch patterns)
+    check_elision = "leaf"          # none | leaf | full (full: also after linking, from the analysis)
+    leaf_allowance = 32             # leaves with frames up to this many bytes get no check
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .errors import ProjectError
 SOURCE_SUFFIXES = (".c", ".ll", ".bc")
 DEFAULT_SEGMENT_SIZE = 1024
 DEFAULT_SEGMENTS = 8
+CHECK_ELISION = ("none", "leaf", "full")
+DEFAULT_LEAF_ALLOWANCE = 32
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class Project:
     cflags: tuple[str, ...] = ()
     pool: PoolConfig = PoolConfig()
     no_split_stack: tuple[str, ...] = ()
+    check_elision: str = "leaf"
+    leaf_allowance: int = DEFAULT_LEAF_ALLOWANCE
     config_path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)   # the whole file, for tools that read more (analyzer)
 
@@ -150,9 +156,17 @@ def load(path: str | Path) -> Project:
 
     pool = parse_pool(_expect(raw.get("pool", {}), dict, "pool", where), where)
     split_t = _expect(raw.get("split_stack", {}), dict, "split_stack", where)
-    _check_keys(split_t, {"no_split_stack"}, f"{where} [split_stack]")
+    _check_keys(split_t, {"no_split_stack", "check_elision", "leaf_allowance"}, f"{where} [split_stack]")
     no_split = _str_list(split_t.get("no_split_stack", []), "no_split_stack", where)
+    elision = _expect(split_t.get("check_elision", "leaf"), str, "check_elision", where)
+    if elision not in CHECK_ELISION:
+        raise ProjectError(f"split_stack.check_elision must be one of {', '.join(CHECK_ELISION)}", where)
+    leaf_allowance = _expect(split_t.get("leaf_allowance", DEFAULT_LEAF_ALLOWANCE), int, "leaf_allowance", where)
+    if not 0 <= leaf_allowance <= 128 or leaf_allowance % 4:
+        raise ProjectError(f"split_stack.leaf_allowance must be a multiple of 4 from 0 to 128, got {leaf_allowance}",
+                           where)
 
     return Project(name=name, root=root, sources=tuple(sources), include_dirs=tuple(include_dirs),
                    defines=defines, cflags=tuple(cflags), pool=pool, no_split_stack=tuple(no_split),
+                   check_elision=elision, leaf_allowance=leaf_allowance,
                    config_path=config_path if config_path.is_file() else None, raw=raw)

@@ -24,6 +24,7 @@ class ModuleResult:
     obj: Path
     plans: list[FunctionPlan] = field(default_factory=list)
     checks: list[prologue.FunctionCheck] = field(default_factory=list)
+    elided: list[prologue.FunctionCheck] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -81,13 +82,17 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int) 
 
 
 def compile_module(ir_path: Path, display: str, core: Core, layout: StackLayout, work: Path,
-                   opt_level: int = 2, no_split_stack: tuple[str, ...] = ()) -> ModuleResult:
+                   opt_level: int = 2, no_split_stack: tuple[str, ...] = (),
+                   prologue_style: str = "mcusplit") -> ModuleResult:
     prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack)
     llvm_asm = generate_assembly(prepared, display, core, opt_level)
-    rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display)
+    if prologue_style == "llvm":
+        rewritten = prologue.rewrite_stock(llvm_asm, core.thumb2, display)
+    else:
+        rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display)
     asm_path = work / f"{ir_path.name}.s"
     asm_path.write_text(rewritten.text)
     obj = work / f"{ir_path.name}.o"
     run_tool([*clang(), "-target", core.clang_target, f"-mcpu={core.clang_cpu}", "-c", asm_path, "-o", obj],
              f"{display} (assembling {asm_path.name})")
-    return ModuleResult(obj, plans, rewritten.checks, notes)
+    return ModuleResult(obj, plans, rewritten.checks, rewritten.elided, notes)

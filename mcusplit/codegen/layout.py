@@ -41,19 +41,22 @@ class StackLayout:
     segments: int
     reserve: int
     exception_frame: int = 36       # bytes an interrupt pushes (core-dependent, see Core)
+    leaf_allowance: int = 0         # leaves with frames up to this get no check (they run in the reserve)
 
     @classmethod
-    def for_build(cls, pool: PoolConfig, core: Core) -> StackLayout:
+    def for_build(cls, pool: PoolConfig, core: Core, leaf_allowance: int = 0) -> StackLayout:
         reserve = pool.reserve
         if reserve is None:
             reserve = DEFAULT_RESERVE_FPU if core.fpu else DEFAULT_RESERVE
-        return cls(pool.segment_size, pool.segments, reserve, core.exception_frame_bytes)
+        return cls(pool.segment_size, pool.segments, reserve, core.exception_frame_bytes, leaf_allowance)
 
     @property
     def unchecked_allowance(self) -> int:
         """Frame bytes a function without a check (variadic) may take: it runs in the reserve,
-        which must still hold an exception frame, __morestack's pushes and a handler's entry."""
-        return self.reserve - self.exception_frame - MORESTACK_PUSH_BYTES - HANDLER_ENTRY_BYTES
+        which must still hold an exception frame, __morestack's pushes, a handler's entry and an
+        unchecked leaf it may call."""
+        return (self.reserve - self.exception_frame - MORESTACK_PUSH_BYTES - HANDLER_ENTRY_BYTES
+                - self.leaf_allowance)
 
     @property
     def shift(self) -> int:

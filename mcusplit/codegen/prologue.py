@@ -69,6 +69,7 @@ class FunctionCheck:
 class RewriteResult:
     text: str
     checks: list[FunctionCheck] = field(default_factory=list)
+    elided: list[FunctionCheck] = field(default_factory=list)   # leaves left without a check
 
 
 def _strip_comment(line: str) -> str:
@@ -192,6 +193,70 @@ def _stub_bytes(thumb2: bool, arg_bytes: int) -> int:
     return (8 if thumb2 else 6) + (2 if arg_bytes else 0)
 
 
+LLVM_LIMIT_SYMBOL = "__mcusplit_llvm_limit"
+
+
+def rewrite_stock(text: str, thumb2: bool, display: str) -> RewriteResult:
+    """Keep LLVM's own prologue (the benchmark's baseline) and make it run on Cortex-M: the limit
+    comes from the word __mcusplit_llvm_limit instead of a Linux TLS slot through CP15 (which faults
+    on M-profile), and Thumb-1 moves get the flag-setting forms the assembler requires.
+    Uses firmware/core/morestack_llvm_v*m.S, which follows LLVM's __morestack contract.
+
+    The Thumb-2 limit address sits in a word just before the function: after the return path
+    would move the body (LLVM's contract puts it 8 bytes after the call), and after the function
+    is out of reach in large functions."""
+    lines = text.splitlines()
+    out: list[str] = []
+    checks: list[FunctionCheck] = []
+    typed: set[str] = set()
+    in_prologue = False
+    literal: str | None = None
+    counter = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        s = _strip_comment(line)
+        m_type = _TYPE_FUNCTION.match(line)
+        if m_type:
+            typed.add(m_type.group("name").strip('"'))
+        m_label = _LABEL.match(s)
+        if thumb2 and m_label and m_label.group("name").strip('"') in typed:
+            ahead = lines[i + 1:i + 40]
+            if any(re.search(r"\bmrc\s+p15\b", a) for a in ahead):
+                counter += 1
+                literal = f".Lmcusplit_llvm_limit_address{counter}"
+                at, _ = _preamble_start(out)
+                out[at:at] = ["\t.p2align\t2", f"{literal}:", f"\t.long\t{LLVM_LIMIT_SYMBOL}"]
+        if _is_instruction(line):
+            mnemonic, ops = _instruction(line)
+            if mnemonic == "push" and ops == "{r4,r5}":
+                in_prologue = True
+            elif mnemonic == "pop" and ops == "{r4,r5}":
+                in_prologue = False
+            if mnemonic == "mrc" and "p15" in ops:
+                # mrc p15, #0, r4, c13, c0, #3 ; ldr r4, [r4, #4]  ->  ldr.w r4, <limit address> ; ldr r4, [r4]
+                out.append(f"\tldr.w\tr4, {literal}")
+                out.append("\tldr\tr4, [r4]")
+                i += 2
+                continue
+            if in_prologue and not thumb2:
+                if mnemonic == "mov" and re.fullmatch(r"r[45],#\d+", ops):
+                    line = line.replace("mov\t", "movs\t", 1)
+                elif mnemonic == "sub" and ops == "r5,r5,r4":
+                    line = line.replace("sub\t", "subs\t", 1)
+            if mnemonic in ("bl", "blx") and ops == "__morestack":
+                checks.append(FunctionCheck("", 0, 0, 0, 0, "llvm", display))
+        elif s.startswith(".long") and "__STACK_LIMIT" in s:
+            line = line.replace("__STACK_LIMIT", LLVM_LIMIT_SYMBOL)
+        out.append(line)
+        i += 1
+    out = [line for line in out if not _SPLIT_NOTE.match(line)]
+    result = "\n".join(out) + "\n"
+    if re.search(r"\bmrc\s+p15\b", result):
+        raise BuildError("internal error: a CP15 limit access survived the stock rewrite", display)
+    return RewriteResult(result, checks)
+
+
 def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, FunctionPlan],
             display: str) -> RewriteResult:
     """Rewrite every LLVM split-stack prologue in `text` (one module's assembly)."""
@@ -199,6 +264,7 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
     rw = _FunctionRewriter(lines, layout, thumb2, display)
     out: list[str] = []
     checks: list[FunctionCheck] = []
+    elided: list[FunctionCheck] = []
     # Function entries: `.type NAME,%function` ... `NAME:`
     typed: set[str] = set()
     counter = 0
@@ -229,6 +295,15 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
             continue
         first, last, frame, args = found
         where = plan.source if plan else display
+        if frame <= layout.leaf_allowance and _is_leaf(lines, last):
+            # Leaf elision: every caller's check leaves at least the reserve, which is sized to hold
+            # a leaf of this frame plus an interrupt on top of it (layout.unchecked_allowance).
+            elided.append(FunctionCheck(name, frame, args, frame, 0, "elided", where))
+            out.extend(lines[i:first])
+            out.extend(kept for kept in lines[first:last + 1]
+                       if _strip_comment(kept).startswith(".loc") or _LABEL.match(_strip_comment(kept)))
+            i = last + 1
+            continue
         need = frame + layout.reserve
         fresh = layout.fresh_room(args)
         counter += 1
@@ -297,7 +372,34 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
     result = _drop_unused_constants(result)
     if re.search(r"\bmrc\s+p15\b", result) or "__STACK_LIMIT" in result:
         raise BuildError("internal error: a CP15 limit access survived the prologue rewrite", display)
-    return RewriteResult(result, checks)
+    return RewriteResult(result, checks, elided)
+
+
+def _is_leaf(lines: list[str], body_index: int) -> bool:
+    """No call, no tail call, no indirect jump in the function's body (after LLVM's prologue)."""
+    for line in lines[body_index + 1:]:
+        s = _strip_comment(line)
+        m = _TYPE_FUNCTION.match(line)
+        if s.startswith((".fnend", ".size")) or (m and not m.group("name").endswith("$local")):
+            return True
+        if not _is_instruction(line):
+            continue
+        mnemonic, ops = _instruction(line)
+        base = mnemonic.split(".")[0]
+        if base in ("bl", "blx", "svc") or (base.startswith("bl") and base[2:] in _CONDITIONS):
+            return False
+        if base.startswith("b") and not base.startswith(("bic", "bfc", "bfi", "bkpt")):
+            if base == "bx" or (base.startswith("bx") and base[2:] in _CONDITIONS):
+                if ops != "lr":
+                    return False
+            elif not ops.startswith(".L"):
+                return False                               # a branch to another symbol: a tail call
+        if ops.startswith("pc,") and base in ("mov", "ldr", "add"):
+            return False
+    return True
+
+
+_CONDITIONS = ("eq", "ne", "cs", "hs", "cc", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le")
 
 
 def _register_count(register_list: str) -> tuple[int, int]:
