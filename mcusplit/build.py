@@ -93,6 +93,15 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     core = board.core
     leaf_allowance = project.leaf_allowance if project.check_elision in ("leaf", "full") else 0
     layout = StackLayout.for_build(project.pool, core, leaf_allowance)
+    if layout.unchecked_allowance < 0:
+        from .codegen.layout import HANDLER_ENTRY_BYTES, MORESTACK_PUSH_BYTES
+
+        least = layout.exception_frame + MORESTACK_PUSH_BYTES + HANDLER_ENTRY_BYTES + leaf_allowance
+        raise BuildError(f"pool.reserve = {layout.reserve} is too small for {core.key}: it must hold an "
+                         f"exception frame ({layout.exception_frame} B), __morestack's pushes "
+                         f"({MORESTACK_PUSH_BYTES} B), a handler's entry ({HANDLER_ENTRY_BYTES} B) and an "
+                         f"unchecked leaf ({leaf_allowance} B): at least {least} B",
+                         str(project.config_path or project.root))
     firmware = paths.firmware_dir()
 
     runtime_defines = {

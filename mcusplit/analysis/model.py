@@ -59,18 +59,37 @@ class PathStep:
     body_room: int = 0           # room its body runs with (after a split: what __morestack gave it)
 
 
+@dataclass(frozen=True)
+class CheckPlan:
+    """What the optimizer may change: checks removed, and whether kept checks may demand more room
+    (enough for the unchecked code below them) than the compiler gave them."""
+
+    dropped: frozenset[int] = frozenset()
+    raise_thresholds: bool = False
+
+
+def first_safe_room(step: Step) -> int | None:
+    """The least room at which `step` does not overflow (it never grows with more room)."""
+    for x, v in zip(step.xs, step.values, strict=True):
+        if v < OVERFLOW:
+            return x
+    return None
+
+
 class Solver:
     """need() of every function, with the handlers that may preempt code solved here."""
 
     def __init__(self, graph: CallGraph, layout: Layout, bounds: dict[int, int],
-                 preempting: list[tuple[int, Solver]] | None = None) -> None:
+                 preempting: list[tuple[int, Solver]] | None = None, plan: CheckPlan | None = None) -> None:
         self.g = graph
         self.layout = layout
         self.bounds = bounds                        # SCC index -> how many frames of the cycle at once
+        self.plan = plan or CheckPlan()
         self.preempting = preempting or []          # (handler, the solver its need comes from)
         self.irq = maximum([s.need[h] for h, s in self.preempting]) if self.preempting else None
         self.need: dict[int, Step] = {}
         self.layered: dict[tuple[int, int], Step] = {}   # (function, depth in its cycle) -> need
+        self.thresholds: dict[int, int] = {}       # effective threshold of every function with a check
         self._solve()
 
     def _body(self, info: FunctionInfo, callee_need) -> Step:
@@ -87,14 +106,19 @@ class Solver:
         return maximum(parts, self.layout.segment_size)
 
     def _with_check(self, info: FunctionInfo, body: Step) -> Step:
-        if info.check is None:
+        if info.check is None or info.address in self.plan.dropped:
             return body
+        threshold = info.check.threshold
+        if self.plan.raise_thresholds:
+            safe = first_safe_room(body)
+            threshold = max(threshold, safe if safe is not None else self.layout.segment_size)
+        self.thresholds[info.address] = threshold
         push = self.layout.push_bytes(info)
         fresh = self.layout.fresh_room(info.check.arg_bytes)
         split_here = [Step.const(body(fresh), push).plus(1)]
         if self.irq is not None:                    # an interrupt while __morestack is on the old stack
             split_here.append(self.irq.shift(push + self.layout.exception_frame))
-        return piecewise(info.check.threshold, maximum(split_here), body)
+        return piecewise(threshold, maximum(split_here), body)
 
     def _solve(self) -> None:
         g = self.g
@@ -137,7 +161,7 @@ class Solver:
             info = g.info[f]
             need = solver._need_in(f, layer)
             entry_room = r
-            split = info.check is not None and r < info.check.threshold
+            split = info.address in solver.thresholds and r < solver.thresholds[info.address]
             if split:
                 segments += 1
                 r = solver.layout.fresh_room(info.check.arg_bytes)
