@@ -47,6 +47,7 @@ class BuildResult:
     split_stack: bool
     checks: list[FunctionCheck] = field(default_factory=list)
     elided: list[FunctionCheck] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)            # checks removed after linking ("full")
     plans: list[FunctionPlan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     flash_bytes: int = 0
@@ -170,6 +171,19 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     say("linking")
     name = project.name
     elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core)
+    dropped: list[str] = []
+    raised: dict[str, tuple[int, int]] = {}
+    if split_stack and prologue_style == "mcusplit" and project.check_elision == "full":
+        from .analysis.config import load as load_annotations
+        from .optimize import plan as optimize_plan
+        from .optimize.run import optimize
+
+        say("removing the checks the analysis proves unnecessary")
+        try:
+            report = optimize(elf, load_annotations(project.config_path), project.cover_budget)
+            dropped, raised = report.dropped, report.raised
+        except optimize_plan.NotOptimizable as exc:
+            notes.append(f"{name}: note: check elision stopped at leaves: {exc.one_line()}")
     bin_path, hex_path = out_dir / f"{name}.bin", out_dir / f"{name}.hex"
     outputs.write_images(elf, bin_path, hex_path)
     flash, ram = _usage(elf, board)
@@ -178,7 +192,8 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     result = BuildResult(elf=elf, bin=bin_path, hex=hex_path, map=out_dir / f"{name}.map",
                          info=out_dir / f"{name}.build.json", board=board, layout=layout,
-                         split_stack=split_stack, checks=checks, elided=elided, plans=plans, notes=notes,
+                         split_stack=split_stack, checks=checks, elided=elided, dropped=dropped, plans=plans,
+                         notes=notes,
                          flash_bytes=flash, ram_bytes=ram, seconds=time.monotonic() - started)
     result.info.write_text(json.dumps({
         "board": board.name, "variant": board.variant, "core": core.key, "split_stack": split_stack,
@@ -189,6 +204,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         "flash_bytes": flash, "ram_bytes": ram, "seconds": round(result.seconds, 3),
         "check_elision": project.check_elision, "leaf_allowance": leaf_allowance,
         "checks": [c.as_dict() for c in checks], "elided": [c.as_dict() for c in elided],
+        "dropped": dropped, "raised": {k: list(v) for k, v in raised.items()},
         "plans": [p.as_dict() for p in plans], "notes": notes,
     }, indent=1))
     return result

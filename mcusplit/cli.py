@@ -101,15 +101,22 @@ def boards() -> None:
 @click.option("-j", "--jobs", type=int, default=None, help="Parallel compile jobs (default: CPU count).")
 @click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
 @click.option("--analyze", "run_analyzer", is_flag=True, help="Analyze the firmware afterwards (mcusplit analyze).")
+@click.option("--check-elision", type=click.Choice(["none", "leaf", "full"]),
+              help="Which checks to leave out (default: the project's, else leaf). full: also every check the "
+                   "analysis proves unnecessary after linking.")
 @guarded
 def build(project_path: Path, board: str, variant: str | None, out_dir: Path | None, no_split_stack: bool,
-          jobs: int | None, quiet: bool, run_analyzer: bool) -> None:
+          jobs: int | None, quiet: bool, run_analyzer: bool, check_elision: str | None) -> None:
     """Build PROJECT (a directory or one .c/.ll/.bc file) into firmware for a board."""
+    import dataclasses
+
     from . import build as build_mod
     from . import project as project_mod
 
     board_rec = _load_board(board, variant)
     proj = project_mod.load(project_path)
+    if check_elision:
+        proj = dataclasses.replace(proj, check_elision=check_elision)
     label = board_rec.name + (f"-{board_rec.variant}" if board_rec.variant else "")
     target_dir = out_dir or Path("build") / label / proj.name
     result = build_mod.build(proj, board_rec, target_dir, split_stack=not no_split_stack, jobs=jobs,
@@ -139,7 +146,9 @@ def build(project_path: Path, board: str, variant: str | None, out_dir: Path | N
               f"RAM {result.ram_bytes:,} B of {_size(board_rec.ram.length)}")
     if result.split_stack:
         out.print(f"  pool {layout.segments} x {layout.segment_size} B segments, reserve {layout.reserve} B; "
-                  f"{len(result.checks)} checked functions"
+                  f"{len(result.checks) - len(result.dropped)} checked functions"
+                  + (f" ({len(result.elided)} leaves and {len(result.dropped)} more proven safe without)"
+                     if result.elided or result.dropped else "")
                   + (f", {len(not_split)} without a check ("
                      + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + ")" if not_split else ""))
     _ = split

@@ -18,6 +18,8 @@ mcusplit.toml (every key optional):
     no_split_stack = ["fast_isr"]   # functions built without a prologue (fnmatch patterns)
     check_elision = "leaf"          # none | leaf | full (full: also after linking, from the analysis)
     leaf_allowance = 32             # leaves with frames up to this many bytes get no check
+    cover_budget = 256              # "full": bytes a kept check may demand beyond its own frame and
+                                    # reserve, to cover unchecked functions below it
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ DEFAULT_SEGMENT_SIZE = 1024
 DEFAULT_SEGMENTS = 8
 CHECK_ELISION = ("none", "leaf", "full")
 DEFAULT_LEAF_ALLOWANCE = 32
+DEFAULT_COVER_BUDGET = 256
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Project:
     no_split_stack: tuple[str, ...] = ()
     check_elision: str = "leaf"
     leaf_allowance: int = DEFAULT_LEAF_ALLOWANCE
+    cover_budget: int = DEFAULT_COVER_BUDGET
     config_path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)   # the whole file, for tools that read more (analyzer)
 
@@ -156,7 +160,8 @@ def load(path: str | Path) -> Project:
 
     pool = parse_pool(_expect(raw.get("pool", {}), dict, "pool", where), where)
     split_t = _expect(raw.get("split_stack", {}), dict, "split_stack", where)
-    _check_keys(split_t, {"no_split_stack", "check_elision", "leaf_allowance"}, f"{where} [split_stack]")
+    _check_keys(split_t, {"no_split_stack", "check_elision", "leaf_allowance", "cover_budget"},
+                f"{where} [split_stack]")
     no_split = _str_list(split_t.get("no_split_stack", []), "no_split_stack", where)
     elision = _expect(split_t.get("check_elision", "leaf"), str, "check_elision", where)
     if elision not in CHECK_ELISION:
@@ -166,7 +171,10 @@ def load(path: str | Path) -> Project:
         raise ProjectError(f"split_stack.leaf_allowance must be a multiple of 4 from 0 to 128, got {leaf_allowance}",
                            where)
 
+    cover_budget = _expect(split_t.get("cover_budget", DEFAULT_COVER_BUDGET), int, "cover_budget", where)
+    if not 0 <= cover_budget <= pool.segment_size:
+        raise ProjectError(f"split_stack.cover_budget must be 0..{pool.segment_size}, got {cover_budget}", where)
     return Project(name=name, root=root, sources=tuple(sources), include_dirs=tuple(include_dirs),
                    defines=defines, cflags=tuple(cflags), pool=pool, no_split_stack=tuple(no_split),
-                   check_elision=elision, leaf_allowance=leaf_allowance,
+                   check_elision=elision, leaf_allowance=leaf_allowance, cover_budget=cover_budget,
                    config_path=config_path if config_path.is_file() else None, raw=raw)

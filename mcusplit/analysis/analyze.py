@@ -18,7 +18,7 @@ from .config import AnalyzeConfig, ConfigError
 from .dwarf import LineTable
 from .elf import ElfError, Firmware
 from .functions import FunctionWalker
-from .model import Layout, PathStep, Solver, describe
+from .model import CheckPlan, Layout, PathStep, Solver, describe
 from .steps import OVERFLOW, UNBOUNDED
 
 SCHEMA_VERSION = 1
@@ -141,8 +141,41 @@ def analyze(elf: Path, config: AnalyzeConfig | None = None) -> Analysis:
             gc.enable()
 
 
-def _analyze(elf: Path, config: AnalyzeConfig | None) -> Analysis:
-    started = time.monotonic()
+@dataclass
+class Prepared:
+    """Everything read from the ELF once: what the model is solved over (possibly many times)."""
+
+    fw: Firmware
+    layout: Layout
+    walker: FunctionWalker
+    infos: dict
+    graph: CallGraph
+    bounds: dict[int, int]
+    cycles: list[dict]
+    reset: int
+    reset_room: int
+    handlers: list[int]
+    config: AnalyzeConfig
+
+
+@dataclass
+class Solution:
+    thread: Solver
+    solver_of: dict[int, Solver]
+    interrupt_model: str
+    pool_needed: int
+    entries: list[EntryResult]
+
+    def thresholds(self) -> dict[int, int]:
+        """Each function's effective threshold: the highest any interrupt context asked for."""
+        merged: dict[int, int] = {}
+        for solver in [self.thread, *self.solver_of.values()]:
+            for f, t in solver.thresholds.items():
+                merged[f] = max(merged.get(f, 0), t)
+        return merged
+
+
+def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
     config = config or AnalyzeConfig()
     fw = Firmware(elf)
     layout = _layout(fw)
@@ -169,76 +202,93 @@ def _analyze(elf: Path, config: AnalyzeConfig | None) -> Analysis:
             raise ConfigError(f"[analyze.recursion] names '{name}', which is not a function", config.source)
         if not graph.is_cycle(graph.scc_of[graph.by_name[name]]):
             raise ConfigError(f"[analyze.recursion] '{name}' is not part of a recursion cycle", config.source)
+    for name in config.tasks:
+        if name not in graph.by_name:
+            raise ConfigError(f"[analyze] tasks: no function named '{name}'", config.source)
 
-    # Entry points.
     initial_sp, reset = vectors[0], vectors[1] & ~1
     if reset not in infos:
         raise ElfError(f"the reset vector ({vectors[1]:#x}) does not point to a function", str(elf))
     stack_base = fw.absolute("__mcusplit_stack_base")
     reset_room = initial_sp - stack_base if stack_base is not None else layout.fresh_room(0)
     handlers = sorted({v & ~1 for v in vectors[2:] if v and (v & ~1) in infos and (v & ~1) != reset})
-    handler_names = {h: infos[h].name for h in handlers}
+    if config.nesting == "priority":
+        names = {infos[h].name for h in handlers}
+        for name in config.priorities:
+            if name not in names:
+                raise ConfigError(f"[analyze.interrupts] '{name}' is not a handler in the vector table",
+                                  config.source)
+    return Prepared(fw, layout, walker, infos, graph, bounds, cycles, reset, reset_room, handlers, config)
 
-    # Interrupt model: which handler may preempt which, and the solvers that follow from it.
+
+def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Solution:
+    """The model under one plan of checks: interrupt solvers, the thread, every entry's worst."""
+    graph, layout, bounds, config, infos, handlers = p.graph, p.layout, p.bounds, p.config, p.infos, p.handlers
     solver_of: dict[int, Solver] = {}
     if not handlers:
         model = "no interrupt handlers"
         thread_preempting: list[tuple[int, Solver]] = []
     elif config.nesting == "none":
         model = "handlers never preempt each other (configured)"
-        inner = Solver(graph, layout, bounds)
+        inner = Solver(graph, layout, bounds, plan=plan)
         solver_of = dict.fromkeys(handlers, inner)
         thread_preempting = [(h, inner) for h in handlers]
     elif config.nesting == "priority":
         model = "nesting by the configured priorities (faults and unlisted handlers preempt everything)"
-        priority = {h: config.priorities.get(handler_names[h], -1) for h in handlers}
-        for name in config.priorities:
-            if name not in handler_names.values():
-                raise ConfigError(f"[analyze.interrupts] '{name}' is not a handler in the vector table",
-                                  config.source)
+        priority = {h: config.priorities.get(infos[h].name, -1) for h in handlers}
         for h in sorted(handlers, key=lambda h: priority[h]):
             more_urgent = [(o, solver_of[o]) for o in handlers if priority[o] < priority[h] and o in solver_of]
-            solver_of[h] = Solver(graph, layout, bounds, more_urgent)
+            solver_of[h] = Solver(graph, layout, bounds, more_urgent, plan=plan)
         thread_preempting = [(h, solver_of[h]) for h in handlers]
     else:
         model = (f"priorities unknown: any of the {len(handlers)} handler(s) may preempt any other "
                  f"(nesting up to {len(handlers)} deep)")
-        layer = Solver(graph, layout, bounds)
+        layer = Solver(graph, layout, bounds, plan=plan)
         for _ in range(len(handlers) - 1):
-            layer = Solver(graph, layout, bounds, [(h, layer) for h in handlers])
+            layer = Solver(graph, layout, bounds, [(h, layer) for h in handlers], plan=plan)
         solver_of = dict.fromkeys(handlers, layer)
         thread_preempting = [(h, layer) for h in handlers]
-    thread = Solver(graph, layout, bounds, thread_preempting)
+    thread = Solver(graph, layout, bounds, thread_preempting, plan=plan)
 
-    entries = [EntryResult(infos[reset].name, "reset", reset, reset_room, thread.need[reset](reset_room),
-                           thread.worst_path(reset, reset_room))]
+    def path(solver: Solver, f: int, room: int, via: str = "entry") -> list[PathStep]:
+        return solver.worst_path(f, room, via=via) if paths else []
+
+    reset = p.reset
+    entries = [EntryResult(infos[reset].name, "reset", reset, p.reset_room, thread.need[reset](p.reset_room),
+                           path(thread, reset, p.reset_room))]
     pool_needed = entries[0].value
     for name in config.tasks:
-        if name not in graph.by_name:
-            raise ConfigError(f"[analyze] tasks: no function named '{name}'", config.source)
         f = graph.by_name[name]
         room = layout.fresh_room(0)
         value = thread.need[f](room)
-        entries.append(EntryResult(name, "task", f, room, value, thread.worst_path(f, room)))
+        entries.append(EntryResult(name, "task", f, room, value, path(thread, f, room)))
         pool_needed = _add(pool_needed, value)
     guaranteed = layout.reserve - layout.exception_frame
     for h in handlers:
         solver = solver_of[h]
         value = solver.need[h](guaranteed)
-        entries.append(EntryResult(handler_names[h], "interrupt", h, guaranteed, value,
-                                   solver.worst_path(h, guaranteed, via="interrupt")))
+        entries.append(EntryResult(infos[h].name, "interrupt", h, guaranteed, value,
+                                   path(solver, h, guaranteed, "interrupt")))
+    return Solution(thread, solver_of, model, pool_needed, entries)
 
+
+def _analyze(elf: Path, config: AnalyzeConfig | None) -> Analysis:
+    started = time.monotonic()
+    p = prepare(elf, config)
+    solution = solve(p)
+    fw, graph, infos = p.fw, p.graph, p.infos
     lines = LineTable(fw) if fw.has_dwarf else None
     unresolved = [{"function": info.name, "call_site": call.address,
                    "source": lines.lookup(call.address) if lines else None}
                   for info, call in graph.unresolved()]
-    problems = [{"function": info.name, "problem": p} for info in infos.values() for p in info.problems]
-    analysis = Analysis(elf=Path(elf), layout=layout, hard_float=fw.hard_float, entries=entries,
-                        pool_needed=pool_needed, interrupt_model=model, unresolved=unresolved,
+    problems = [{"function": info.name, "problem": problem} for info in infos.values() for problem in info.problems]
+    analysis = Analysis(elf=Path(elf), layout=p.layout, hard_float=fw.hard_float, entries=solution.entries,
+                        pool_needed=solution.pool_needed, interrupt_model=solution.interrupt_model,
+                        unresolved=unresolved,
                         inferred=[{"function": i.caller, "call_site": i.call_site, "table": i.table,
                                    "targets": i.targets} for i in graph.inferences],
-                        cycles=cycles, problems=problems, functions=len(infos),
-                        code_bytes=sum(len(c) for _, c in fw.code_spans()), config=config)
+                        cycles=p.cycles, problems=problems, functions=len(infos),
+                        code_bytes=sum(len(c) for _, c in fw.code_spans()), config=p.config)
     analysis.seconds = time.monotonic() - started
     return analysis
 

@@ -198,10 +198,18 @@ class FunctionWalker:
 
     # ---- resolution helpers -------------------------------------------------------------
     def resolve_function(self, address: int) -> tuple[int | None, str]:
-        """A call target as a function start, seeing through linker veneers (lld thunks)."""
+        """A call target as a function start, seeing through linker veneers (lld thunks) and
+        calls straight to the body of a function whose check was dropped (its entry branches there)."""
         address &= ~1
         sym = self.starts.get(address)
         if sym is None:
+            i = bisect.bisect_right(self.sorted_starts, address) - 1
+            if i >= 0:
+                start = self.sorted_starts[i]
+                first = self.insn_at.get(start)
+                if first is not None and split_mnemonic(first.mnemonic) == ("b", None) \
+                        and branch_target(first.ops) == address:
+                    return start, "direct"
             return None, "unresolved"
         m = _THUNK.match(sym.name)
         if m and m.group("target") in self.by_name:

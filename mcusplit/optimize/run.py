@@ -1,0 +1,41 @@
+"""`check_elision = "full"`: decide, patch the linked image, and prove the result again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..analysis.analyze import analyze, prepare
+from ..analysis.config import AnalyzeConfig
+from ..errors import BuildError
+from . import patch, plan
+
+
+@dataclass
+class Report:
+    dropped: list[str]
+    raised: dict[str, tuple[int, int]]      # function -> (threshold before, after)
+    kept: list[str]
+    counts: dict[str, int]
+    trials: int
+    needed_before: int
+    needed_after: int
+
+
+def optimize(elf: Path, config: AnalyzeConfig, budget: int) -> Report:
+    """Raises plan.NotOptimizable (the image is left as it was) when the analysis is incomplete."""
+    prepared = prepare(elf, config)
+    decision = plan.decide(prepared, budget)
+    counts = patch.apply(prepared, elf, decision.dropped, decision.thresholds)
+    # The patched image is analyzed from scratch, as any user's image would be.
+    after = analyze(elf, config)
+    failures = after.check_failures()
+    if failures:
+        raise BuildError(f"internal error: check elision produced an image that fails its analysis: "
+                         f"{'; '.join(failures)}", str(elf))
+    infos = prepared.infos
+    raised = {infos[f].name: (decision.original[f], t) for f, t in decision.thresholds.items()
+              if t != decision.original.get(f)}
+    kept = sorted(infos[f].name for f in decision.thresholds)
+    return Report([infos[f].name for f in sorted(decision.dropped)], raised, kept, counts, decision.trials,
+                  decision.needed_before, after.pool_needed)
