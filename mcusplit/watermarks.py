@@ -1,8 +1,9 @@
 """The runtime's machine-readable console lines (format version 1).
 
-    @mcusplit v1 stats seg_size=1024 segments=12 in_use=0 hwm=7 splits=7
+    @mcusplit v1 stats seg_size=1024 segments=12 in_use=0 hwm=7 splits=7 overflows=0
     @mcusplit v1 pool-exhausted fn=0x00000660 site=0x00000700 segments=12
     @mcusplit v1 fault exc=3 pc=0x... lr=0x... sp=0x... exc_return=0x... [cfsr=0x... hfsr=0x...]
+    @mcusplit v1 stack-overflow stacks=1
     @mcusplit v1 exit code=0
 
 One line, one record: `@mcusplit`, the version, a kind, then key=value fields

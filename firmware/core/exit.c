@@ -6,6 +6,8 @@
 
 #define DHCSR (*(volatile uint32_t *)0xE000EDF0u)
 
+extern struct mcusplit_stats mcusplit_stats_snapshot;
+
 static void semihosting_exit(int code)
 {
     /* SYS_EXIT_EXTENDED: {ADP_Stopped_ApplicationExit, code} ends QEMU with `code`. */
@@ -30,6 +32,12 @@ void mcusplit_exit(int code)
 {
     __asm__ volatile("cpsid i" ::: "memory");
     mcusplit_report();
+    if (mcusplit_stats_snapshot.overflows) {
+        mcusplit_puts("@mcusplit v1 stack-overflow stacks=");
+        mcusplit_put_u32(mcusplit_stats_snapshot.overflows);
+        mcusplit_puts("\n");
+        code = MCUSPLIT_EXIT_STACK_OVERFLOW;
+    }
     mcusplit_puts("@mcusplit v1 exit code=");
     if (code < 0) {
         mcusplit_putc('-');

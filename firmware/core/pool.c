@@ -18,6 +18,7 @@
 extern char __mcusplit_pool_start[], __mcusplit_pool_end[];
 extern char __mcusplit_seg_size[];           /* absolute linker symbol: the value is its address */
 extern char __mcusplit_stack_top[];
+extern char __mcusplit_stack_base[];
 
 #define SEG ((uintptr_t)__mcusplit_seg_size)
 #define HEADER sizeof(struct mcusplit_segment_header)
@@ -40,8 +41,10 @@ void mcusplit_pool_init(void)
         h->takes = 0;
         h->site = 0;
         h->arg_bytes = 0;
+        *(volatile uint32_t *)base = MCUSPLIT_CANARY;
         next = h;
     }
+    *(volatile uint32_t *)__mcusplit_stack_base = MCUSPLIT_CANARY;
     __mcusplit_free = next;
     /* The initial stack has the same header, so every stack looks alike. */
     struct mcusplit_segment_header *initial = (struct mcusplit_segment_header *)(__mcusplit_stack_top - HEADER);
@@ -63,11 +66,15 @@ void mcusplit_stats_read(struct mcusplit_stats *out)
          h = (struct mcusplit_segment_header *)h->link)
         free_count++;
     uint32_t hwm = 0, splits = 0;
+    uint32_t overflows = *(volatile uint32_t *)__mcusplit_stack_base != MCUSPLIT_CANARY;
     for (uint32_t i = 0; i < count; i++) {
-        struct mcusplit_segment_header *h = header_of((uintptr_t)__mcusplit_pool_start + i * SEG);
+        uintptr_t base = (uintptr_t)__mcusplit_pool_start + i * SEG;
+        struct mcusplit_segment_header *h = header_of(base);
         splits += h->takes;
         if (h->takes)
             hwm++;
+        if (*(volatile uint32_t *)base != MCUSPLIT_CANARY)
+            overflows++;
     }
     out->version = MCUSPLIT_REPORT_VERSION;
     out->seg_size = (uint32_t)SEG;
@@ -75,6 +82,7 @@ void mcusplit_stats_read(struct mcusplit_stats *out)
     out->in_use = free_count <= count ? count - free_count : count;
     out->hwm = hwm;
     out->splits = splits;
+    out->overflows = overflows;
     if (out != &mcusplit_stats_snapshot)
         mcusplit_stats_snapshot = *out;
 }
@@ -95,6 +103,7 @@ void mcusplit_report(void)
     put_field(" in_use=", s->in_use);
     put_field(" hwm=", s->hwm);
     put_field(" splits=", s->splits);
+    put_field(" overflows=", s->overflows);
     mcusplit_puts("\n");
 }
 

@@ -36,6 +36,9 @@ extern "C" {
 /* Version of the "@mcusplit v1 ..." console lines and of struct mcusplit_stats. */
 #define MCUSPLIT_REPORT_VERSION 1
 
+/* Painted on the bottom word of every stack; overwritten only by a stack that ran past its end. */
+#define MCUSPLIT_CANARY 0x5AFEC0DEu
+
 /* Keeps a function out of split stacks (no prologue; it runs in the reserve). */
 #define MCUSPLIT_NO_SPLIT __attribute__((no_split_stack))
 
@@ -53,6 +56,7 @@ struct mcusplit_stats {
     uint32_t in_use;       /* segments taken right now */
     uint32_t hwm;          /* most segments ever taken at once */
     uint32_t splits;       /* calls that ran on a new segment, in total */
+    uint32_t overflows;    /* stacks whose bottom word (a canary) was overwritten: must stay 0 */
 };
 
 /* Fills *out from the pool itself (exact; costs O(segments)). */
@@ -61,7 +65,8 @@ void mcusplit_stats_read(struct mcusplit_stats *out);
 /* Prints the "@mcusplit v1 stats ..." line (format: README, "Watermark line"). */
 void mcusplit_report(void);
 
-/* Prints the report and the "@mcusplit v1 exit code=N" line, then ends the run. */
+/* Prints the report and the "@mcusplit v1 exit code=N" line, then ends the run. A run that
+ * overwrote the bottom word of any stack ends with MCUSPLIT_EXIT_STACK_OVERFLOW instead. */
 void mcusplit_exit(int code) __attribute__((noreturn));
 
 /*

@@ -23,6 +23,7 @@ from ..watermarks import ConsoleReport, parse_line
 from . import icount
 
 EXIT_TIMEOUT = 124
+EXIT_LOCKUP = 103          # the core locked up (a fault while taking a fault: e.g. sp outside RAM)
 
 
 @dataclass
@@ -136,8 +137,16 @@ def _supervise(cmd: list[str], board: Board, timeout: float, echo: Callable[[str
             proc.wait()
     result.qemu_stderr = (stderr + (proc.stderr.read() if proc.stderr else b"")).decode(errors="replace")
     result.seconds = time.monotonic() - started
+    lockup = "Lockup" in result.qemu_stderr
+    if lockup:
+        line = "@mcusplit v1 lockup (QEMU: the core locked up taking a fault; its stack is unusable)"
+        result.lines.append(line)
+        if echo:
+            echo(line)
     if result.timed_out:
         result.exit_code = EXIT_TIMEOUT
+    elif lockup and exit_line_code is None:
+        result.exit_code = EXIT_LOCKUP
     elif exit_line_code is not None:
         result.exit_code = exit_line_code
     else:
