@@ -85,7 +85,8 @@ def _usage(elf: Path, board: Board) -> tuple[int, int]:
 def build(project: Project, board: Board, out_dir: Path, split_stack: bool = True, jobs: int | None = None,
           progress: Callable[[str], None] | None = None, prologue_style: str = "mcusplit") -> BuildResult:
     """prologue_style "llvm" keeps LLVM's own split-stack prologue (reading a limit word) with a
-    __morestack of LLVM's contract: the baseline the benchmarks compare against, not for products."""
+    __morestack of LLVM's contract: the baseline the benchmarks compare against. "r9" keeps the
+    limit in a reserved register: a measured experiment. Neither is for products."""
     started = time.monotonic()
     say = progress or (lambda message: None)
     out_dir = out_dir.resolve()
@@ -119,8 +120,10 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     core_sources = [firmware / "core" / name for name in RUNTIME_CORE]
     core_sources.append(firmware / "core" / "console" / f"{board.console.driver}.c")
-    if prologue_style == "llvm":
-        core_sources.append(firmware / "core" / f"morestack_llvm_{core.morestack_variant}.S")
+    if prologue_style in ("llvm", "r9"):
+        if prologue_style == "r9" and not core.thumb2:
+            raise BuildError("the register-limit (r9) experiment is for Thumb-2 cores only", board.name)
+        core_sources.append(firmware / "core" / f"morestack_{prologue_style}_{core.morestack_variant}.S")
     else:
         core_sources.append(firmware / "core" / f"morestack_{core.morestack_variant}.S")
     core_sources.append(board_c)
@@ -129,9 +132,11 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     user_includes = [*project.include_dirs, firmware / "include"]
     opt_out = project.no_split_stack if split_stack else ("*",)
 
+    core_flags = ["-Os", "-ffixed-r9"] if prologue_style == "r9" else ["-Os"]
+
     def compile_core(source: Path) -> Path:
         return c_frontend.to_object(source, work / f"rt_{source.stem}.o", core, includes, runtime_defines,
-                                    ["-Os"])
+                                    core_flags)
 
     def compile_split(source: Path, prefix: str, root: Path) -> ModuleResult:
         display = _display(source, root)

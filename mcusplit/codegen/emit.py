@@ -62,7 +62,8 @@ def prepare(ir_path: Path, display: str, core: Core, work: Path,
     return prepared, plans, data["notes"]
 
 
-def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int) -> str:
+def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int,
+                      extra_flags: tuple[str, ...] = ()) -> str:
     """clang (zig's, LLVM 22) compiles the prepared module for the Linux triple, the one LLVM emits
     split-stack prologues for. clang rather than llvmlite: llvmlite has no ARM asm parser, so it
     cannot compile functions with inline assembly."""
@@ -72,7 +73,7 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int) 
            # function-pointer tables moved to RAM); its musl targets accept -fno-pic
            "-fno-pic",
            # keep the check at function entry: shrink-wrapping can move it behind early exits
-           "-mllvm", "--enable-shrink-wrap=false", "-Wno-override-module", "-S", prepared, "-o", asm]
+           "-mllvm", "--enable-shrink-wrap=false", "-Wno-override-module", *extra_flags, "-S", prepared, "-o", asm]
     try:
         run_tool(cmd, display)
     except BuildError as exc:
@@ -85,11 +86,13 @@ def compile_module(ir_path: Path, display: str, core: Core, layout: StackLayout,
                    opt_level: int = 2, no_split_stack: tuple[str, ...] = (),
                    prologue_style: str = "mcusplit") -> ModuleResult:
     prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack)
-    llvm_asm = generate_assembly(prepared, display, core, opt_level)
+    register_limit = prologue_style == "r9"
+    llvm_asm = generate_assembly(prepared, display, core, opt_level, ("-ffixed-r9",) if register_limit else ())
     if prologue_style == "llvm":
         rewritten = prologue.rewrite_stock(llvm_asm, core.thumb2, display)
     else:
-        rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display)
+        rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display,
+                                     register_limit=register_limit)
     asm_path = work / f"{ir_path.name}.s"
     asm_path.write_text(rewritten.text)
     obj = work / f"{ir_path.name}.o"

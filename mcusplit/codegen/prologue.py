@@ -257,8 +257,14 @@ def rewrite_stock(text: str, thumb2: bool, display: str) -> RewriteResult:
     return RewriteResult(result, checks)
 
 
+# Register-limit mode (a measured experiment, not shipped; see docs/performance.md): r9 holds the
+# current stack's base + reserve + REGISTER_FAST_BYTES, so frames up to that many bytes check with
+# `cmp sp, r9; blo` and larger ones with `subw ip, sp, #(frame - fast); cmp ip, r9; blo`.
+REGISTER_FAST_BYTES = 64
+
+
 def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, FunctionPlan],
-            display: str) -> RewriteResult:
+            display: str, register_limit: bool = False) -> RewriteResult:
     """Rewrite every LLVM split-stack prologue in `text` (one module's assembly)."""
     lines = text.splitlines()
     rw = _FunctionRewriter(lines, layout, thumb2, display)
