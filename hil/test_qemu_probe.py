@@ -13,7 +13,7 @@ from elftools.elf.elffile import ELFFile
 from mcusplit import boards
 from mcusplit.analysis.elf import Firmware
 from mcusplit.errors import McusplitError
-from mcusplit.probe import console, flash, pyocd_backend
+from mcusplit.probe import console, flash, poolstats, pyocd_backend
 from mcusplit.probe.qemu_machine import RUNNING, QemuMachine
 from mcusplit.probe.rack import Slot
 
@@ -141,10 +141,10 @@ def test_memory_reads_while_the_core_runs_leave_it_running(machine, nucleo, recu
         run = console.read_until_exit(machine.console_port, 10)
         assert run.exit_code == 0
         # The NUCLEO image idles in its exit loop on QEMU: the snapshot is final and stays so.
-        first = target.read_memory_block32(symbols["mcusplit_stats_snapshot"].address, 6)
+        first = target.read_memory_block32(symbols["mcusplit_stats_snapshot"].address, poolstats.STATS_WORDS)
         assert target.get_state() == Target.State.RUNNING
         time.sleep(0.05)
-        assert target.read_memory_block32(symbols["mcusplit_stats_snapshot"].address, 6) == first
+        assert target.read_memory_block32(symbols["mcusplit_stats_snapshot"].address, poolstats.STATS_WORDS) == first
         assert first[0] == 1 and first[5] == run.report.stats["splits"]
 
 

@@ -11,7 +11,7 @@ from mcusplit.probe.pyocd_backend import exit_breakpoint_address
 
 pytestmark = [pytest.mark.hil, pytest.mark.slow]
 
-STATS_KEYS = ("seg_size", "segments", "in_use", "hwm", "splits")
+STATS_KEYS = ("seg_size", "segments", "in_use", "hwm", "splits", "overflows")
 
 
 def console_text(run) -> str:

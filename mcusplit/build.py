@@ -178,17 +178,20 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core)
     dropped: list[str] = []
     raised: dict[str, tuple[int, int]] = {}
-    if split_stack and prologue_style == "mcusplit" and project.check_elision == "full":
+    if split_stack and prologue_style == "mcusplit" and project.check_elision in ("leaf", "full"):
         from .analysis.config import load as load_annotations
         from .optimize import plan as optimize_plan
-        from .optimize.run import optimize
+        from .optimize.run import drop_small_subtrees, optimize
 
-        say("removing the checks the analysis proves unnecessary")
-        try:
-            report = optimize(elf, load_annotations(project.config_path), project.cover_budget)
-            dropped, raised = report.dropped, report.raised
-        except optimize_plan.NotOptimizable as exc:
-            notes.append(f"{name}: note: check elision stopped at leaves: {exc.one_line()}")
+        annotations = load_annotations(project.config_path)
+        dropped = drop_small_subtrees(elf, annotations, layout.leaf_allowance)
+        if project.check_elision == "full":
+            say("removing the checks the analysis proves unnecessary")
+            try:
+                report = optimize(elf, annotations, project.cover_budget)
+                dropped, raised = sorted({*dropped, *report.dropped}), report.raised
+            except optimize_plan.NotOptimizable as exc:
+                notes.append(f"{name}: note: check elision stopped at small subtrees: {exc.one_line()}")
     bin_path, hex_path = out_dir / f"{name}.bin", out_dir / f"{name}.hex"
     outputs.write_images(elf, bin_path, hex_path)
     flash, ram = _usage(elf, board)

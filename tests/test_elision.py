@@ -31,10 +31,12 @@ def run(board: str, elf) -> qemu.RunResult:
 
 @pytest.mark.parametrize("board", BOARDS)
 def test_reserve_holds_an_unchecked_leaf_and_an_interrupt_on_top(firmware, board):
-    """leafreserve drives an elided leaf to the very bottom of what checks allow and interrupts it
-    there: nothing may reach a stack's bottom, and the analyzer's bound is what the run needs."""
+    """leafreserve drives an unchecked small subtree (tiny -> leaf) to the very bottom of what checks
+    allow and interrupts it there: nothing may reach a stack's bottom, and the analyzer's bound is
+    what the run needs."""
     built = firmware(FIRMWARE / "leafreserve", board, True)
     assert [e.name for e in built.elided] == ["leaf"], "the leaf must have lost its check"
+    assert "tiny" in built.dropped, "a small subtree loses its check after linking"
     result = run(board, built.elf)
     assert result.exit_code == 0, "\n".join(result.lines)
     stats = result.report.stats

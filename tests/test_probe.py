@@ -193,8 +193,10 @@ def fake_pool(seg: int, count: int, takes: list[int], free: list[int]) -> tuple[
     linking headers, `free` giving the segment indexes on it in order."""
     start = 0x20001000
     symbols = poolstats.PoolSymbols(free_head=0x20000400, pool_start=start, pool_end=start + seg * count,
-                                    seg_size=seg, snapshot=0x20000404)
-    memory: dict[int, int] = {}
+                                    seg_size=seg, snapshot=0x20000404, stack_base=0x20000000)
+    memory: dict[int, int] = {symbols.stack_base: poolstats.CANARY}
+    for i in range(count):
+        memory[start + i * seg] = poolstats.CANARY            # the bottom word of every segment
 
     def header(i: int) -> int:
         return start + i * seg + seg - poolstats.HEADER_BYTES
@@ -216,7 +218,14 @@ def test_pool_stats_follow_pool_c():
     # 6 segments: 3 ever used (takes 5, 2, 1), segment 1 in use, the rest free in LIFO order.
     memory, symbols = fake_pool(1024, 6, takes=[5, 2, 1, 0, 0, 0], free=[2, 0, 3, 4, 5])
     assert poolstats.pool_stats(reader(memory), symbols) == {
-        "seg_size": 1024, "segments": 6, "in_use": 1, "hwm": 3, "splits": 8}
+        "seg_size": 1024, "segments": 6, "in_use": 1, "hwm": 3, "splits": 8, "overflows": 0}
+
+
+def test_pool_stats_count_overwritten_canaries():
+    memory, symbols = fake_pool(1024, 4, takes=[1, 0, 0, 0], free=[0, 1, 2, 3])
+    memory[symbols.pool_start + 1024] = 0x12345678           # segment 1's bottom word was overwritten
+    memory[symbols.stack_base] = 0                           # and the first stack's
+    assert poolstats.pool_stats(reader(memory), symbols)["overflows"] == 2
 
 
 def test_pool_stats_survive_a_corrupted_free_list():
@@ -227,10 +236,10 @@ def test_pool_stats_survive_a_corrupted_free_list():
 
 
 def test_snapshot_words_are_named_like_the_console_line():
-    memory = {0x20000404 + 4 * i: v for i, v in enumerate([1, 1024, 12, 0, 8, 8])}
+    memory = {0x20000404 + 4 * i: v for i, v in enumerate([1, 1024, 12, 0, 8, 8, 0])}
     _, symbols = fake_pool(1024, 12, [0] * 12, list(range(12)))
     assert poolstats.snapshot_stats(reader(memory), symbols) == {
-        "version": 1, "seg_size": 1024, "segments": 12, "in_use": 0, "hwm": 8, "splits": 8}
+        "version": 1, "seg_size": 1024, "segments": 12, "in_use": 0, "hwm": 8, "splits": 8, "overflows": 0}
 
 
 # --- pyOCD session options -------------------------------------------------------------------------
@@ -365,6 +374,6 @@ def test_stats_struct_layout_matches_the_header():
     body = header[header.index("struct mcusplit_stats {"):]
     body = body[:body.index("};")]
     fields = [line.split()[1].rstrip(";") for line in body.splitlines()[1:] if line.strip().startswith("uint32_t")]
-    assert fields == ["version", "seg_size", "seg_count", "in_use", "hwm", "splits"]
+    assert fields == ["version", "seg_size", "seg_count", "in_use", "hwm", "splits", "overflows"]
     assert len(fields) == poolstats.STATS_WORDS
-    assert struct.calcsize("<6I") == 4 * poolstats.STATS_WORDS
+    assert struct.calcsize("<7I") == 4 * poolstats.STATS_WORDS

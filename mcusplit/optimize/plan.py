@@ -50,6 +50,50 @@ def _complete(p: Prepared) -> None:
         raise NotOptimizable(f"recursion without a bound: {', '.join(unbounded[0]['functions'])}")
 
 
+MORESTACK_PUSH = 24        # the most __morestack pushes before it switches (a checked callee that splits)
+
+
+def small_subtrees(p: Prepared, allowance: int) -> set[int]:
+    """Checks that can go without any help from the callers: the function and everything it runs
+    without a check stay within `allowance` bytes, the same budget the reserve keeps for an
+    unchecked leaf (layout.leaf_allowance), whoever calls it, through a pointer or not.
+
+    Only a subtree known completely counts: direct calls only, no recursion, no sp the walk could
+    not follow. A checked callee counts as its call depth plus what __morestack pushes if it splits.
+    The property is local, so it holds even when the rest of the analysis is incomplete."""
+    infos, graph = p.infos, p.graph
+    dropped: set[int] = set()
+    unchecked_depth: dict[int, int | None] = {}
+    for index, component in enumerate(graph.sccs):               # callees come first
+        f = component[0]
+        info = infos[f]
+        if graph.is_cycle(index) or info.unbounded or info.stack_switch:
+            for g in component:
+                unchecked_depth[g] = None
+            continue
+        depth: int | None = info.frame
+        for call in info.calls:
+            if call.indirect or not call.targets:
+                depth = None
+                break
+            for g in call.targets:
+                if infos[g].check is not None and g not in dropped:
+                    below = MORESTACK_PUSH                         # it checks: at most a push here
+                else:
+                    below = unchecked_depth.get(g)
+                    if below is None:
+                        depth = None
+                        break
+                depth = max(depth, call.depth + below)
+            if depth is None:
+                break
+        unchecked_depth[f] = depth
+        if info.check is not None and depth is not None and depth <= allowance:
+            dropped.add(f)
+            # As a dropped function, callers see its whole unchecked depth (computed above).
+    return dropped
+
+
 def candidates(p: Prepared) -> list[int]:
     """Functions whose check may go, in the order to try them: leaves first, then most called."""
     indirect_targets = {t for info in p.infos.values() for call in info.calls if call.indirect for t in call.targets}

@@ -22,6 +22,22 @@ class Report:
     needed_after: int
 
 
+def drop_small_subtrees(elf: Path, config: AnalyzeConfig, allowance: int) -> list[str]:
+    """Leaf elision, generalized after linking: checks of functions whose whole subtree fits in the
+    leaf allowance go. Needs no annotations and no complete analysis (the property is local)."""
+    prepared = prepare(elf, config)
+    dropped = plan.small_subtrees(prepared, allowance)
+    if dropped:
+        patch.apply(prepared, elf, dropped, {})
+        # Re-read the patched image: each dropped function must still stay within the allowance.
+        again = prepare(elf, config)
+        for f in dropped:
+            info = again.infos[f]
+            if info.check is not None or info.unbounded:
+                raise BuildError(f"internal error: the check of {info.name} did not go", str(elf))
+    return sorted(prepared.infos[f].name for f in dropped)
+
+
 def optimize(elf: Path, config: AnalyzeConfig, budget: int) -> Report:
     """Raises plan.NotOptimizable (the image is left as it was) when the analysis is incomplete."""
     prepared = prepare(elf, config)

@@ -7,7 +7,7 @@ Two independent readings, which must agree with the console's `@mcusplit v1 stat
 - the pool itself, walked exactly as firmware/core/pool.c does, which needs nothing from the
   firmware but its memory (also valid while it runs or after a crash).
 
-Keys are those of the console line: seg_size, segments, in_use, hwm, splits.
+Keys are those of the console line: seg_size, segments, in_use, hwm, splits, overflows.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from ..analysis.elf import Firmware
 from ..errors import McusplitError
 
 HEADER_BYTES = 16                   # struct mcusplit_segment_header: link, takes, site, arg_bytes
-STATS_WORDS = 6                     # struct mcusplit_stats: version, seg_size, seg_count, in_use, hwm, splits
+STATS_WORDS = 7                     # struct mcusplit_stats: version, seg_size, seg_count, in_use, hwm, splits,
+                                    # overflows
 REPORT_VERSION = 1
+CANARY = 0x5AFEC0DE                 # MCUSPLIT_CANARY: the bottom word of every stack
 
 ReadWords = Callable[[int, int], list[int]]     # (address, count) -> 32-bit words
 
@@ -36,18 +38,19 @@ class PoolSymbols:
     pool_end: int
     seg_size: int           # value of the absolute symbol __mcusplit_seg_size
     snapshot: int           # &mcusplit_stats_snapshot
+    stack_base: int         # the first stack's bottom (its canary word)
 
     @classmethod
     def from_firmware(cls, firmware: Firmware) -> PoolSymbols:
         names = ("__mcusplit_free", "__mcusplit_pool_start", "__mcusplit_pool_end", "__mcusplit_seg_size",
-                 "mcusplit_stats_snapshot")
+                 "mcusplit_stats_snapshot", "__mcusplit_stack_base")
         missing = [n for n in names if n not in firmware.by_name]
         if missing:
             raise PoolSymbolsError(f"not an mcusplit image: no {', '.join(missing)}", str(firmware.path))
         s = firmware.by_name
         return cls(s["__mcusplit_free"].address, s["__mcusplit_pool_start"].address,
                    s["__mcusplit_pool_end"].address, s["__mcusplit_seg_size"].address,
-                   s["mcusplit_stats_snapshot"].address)
+                   s["mcusplit_stats_snapshot"].address, s["__mcusplit_stack_base"].address)
 
     @property
     def seg_count(self) -> int:
@@ -57,9 +60,9 @@ class PoolSymbols:
 def snapshot_stats(read_words: ReadWords, symbols: PoolSymbols) -> dict[str, int]:
     """The firmware's last mcusplit_stats_snapshot. `version` is 0 until the firmware first reads
     its stats; that is reported as it is, for the caller to judge."""
-    version, seg_size, seg_count, in_use, hwm, splits = read_words(symbols.snapshot, STATS_WORDS)
+    version, seg_size, seg_count, in_use, hwm, splits, overflows = read_words(symbols.snapshot, STATS_WORDS)
     return {"version": version, "seg_size": seg_size, "segments": seg_count, "in_use": in_use, "hwm": hwm,
-            "splits": splits}
+            "splits": splits, "overflows": overflows}
 
 
 def pool_stats(read_words: ReadWords, symbols: PoolSymbols) -> dict[str, int]:
@@ -73,9 +76,13 @@ def pool_stats(read_words: ReadWords, symbols: PoolSymbols) -> dict[str, int]:
         head = read_words(head, 1)[0]
     # hwm = segments ever taken, splits = sum of the take counts (header word 1 of each segment).
     hwm = splits = 0
+    # overflows = stacks whose bottom word is no longer the canary painted at reset.
+    overflows = int(read_words(symbols.stack_base, 1)[0] != CANARY)
     for i in range(count):
-        takes = read_words(symbols.pool_start + i * seg + seg - HEADER_BYTES + 4, 1)[0]
+        base = symbols.pool_start + i * seg
+        takes = read_words(base + seg - HEADER_BYTES + 4, 1)[0]
         splits += takes
         hwm += takes != 0
+        overflows += read_words(base, 1)[0] != CANARY
     return {"seg_size": seg, "segments": count, "in_use": count - free if free <= count else count,
-            "hwm": hwm, "splits": splits}
+            "hwm": hwm, "splits": splits, "overflows": overflows}

@@ -94,38 +94,53 @@ static HELPER int cmp_idx(const struct node *a, const struct node *b)
     return (int)a->idx - (int)b->idx;
 }
 
-static HELPER struct node *merge(struct node *a, struct node *b, node_cmp cmp)
-{
-    struct node head;
-    struct node *tail = &head;
-    while (a && b) {
-        if (cmp(a, b) <= 0) {        /* <=: stable, equal keys keep their order */
-            tail->next = a;
-            a = a->next;
-        } else {
-            tail->next = b;
-            b = b->next;
-        }
-        tail = tail->next;
-    }
-    tail->next = a ? a : b;
-    return head.next;
-}
-
-/* Top-down merge sort: split with slow/fast pointers, sort halves, merge.
-   Recursion depth is log2(LIST_NODES), about 6. */
+/*
+ * Bottom-up merge sort of the singly linked list, the way CoreMark's list benchmark sorts:
+ * runs of 1, 2, 4, ... nodes merged pass after pass, without recursion. Stable: on equal keys
+ * the node from the earlier run goes first, so the result equals any other stable sort's.
+ */
 static HELPER struct node *list_sort(struct node *list, node_cmp cmp)
 {
-    if (!list || !list->next)
-        return list;
-    struct node *slow = list, *fast = list->next;
-    while (fast && fast->next) {
-        slow = slow->next;
-        fast = fast->next->next;
+    for (uint32_t width = 1;; width *= 2) {
+        struct node *p = list, *tail = NULL;
+        uint32_t merges = 0;
+        list = NULL;
+        while (p) {
+            merges++;
+            struct node *q = p;
+            uint32_t psize = 0;
+            for (uint32_t i = 0; i < width && q; i++) {
+                psize++;
+                q = q->next;
+            }
+            uint32_t qsize = width;
+            while (psize > 0 || (qsize > 0 && q)) {
+                struct node *e;
+                if (psize == 0) {
+                    e = q;
+                    q = q->next;
+                    qsize--;
+                } else if (qsize == 0 || !q || cmp(p, q) <= 0) {
+                    e = p;
+                    p = p->next;
+                    psize--;
+                } else {
+                    e = q;
+                    q = q->next;
+                    qsize--;
+                }
+                if (tail)
+                    tail->next = e;
+                else
+                    list = e;
+                tail = e;
+            }
+            p = q;
+        }
+        tail->next = NULL;
+        if (merges <= 1)
+            return list;
     }
-    struct node *second = slow->next;
-    slow->next = NULL;
-    return merge(list_sort(list, cmp), list_sort(second, cmp), cmp);
 }
 
 /* Self-check: every neighbour pair in order; returns the number of nodes. */
