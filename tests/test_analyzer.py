@@ -116,6 +116,9 @@ def test_frames_and_checks_read_from_code_equal_what_the_build_wrote(firmware):
         walker = FunctionWalker(Firmware(built.elf))
         for check in built.checks:
             info = walker.analyze(walker.by_name[check.name])
+            if check.name in built.dropped:             # removed after linking: its entry branches over it
+                assert info.check is None, check.name
+                continue
             assert info.check is not None, check.name
             assert (info.frame, info.check.threshold, info.check.arg_bytes) == \
                 (check.frame, check.threshold, check.arg_bytes), f"{board} {check.name}"
