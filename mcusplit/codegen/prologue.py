@@ -36,7 +36,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ..errors import BuildError
-from .layout import StackLayout
+from .layout import MORESTACK_PUSH_BYTES, StackLayout
 from .splitstack import FunctionPlan
 
 THUMB2_CHECK_BYTES = 12
@@ -47,6 +47,7 @@ _LABEL = re.compile(r"^(?P<name>[^\s:@]+|\"[^\"]+\"):\s*(?:@.*)?$")
 _TYPE_FUNCTION = re.compile(r"^\s*\.type\s+(?P<name>[^,\s]+|\"[^\"]+\"),\s*%function")
 _P2ALIGN = re.compile(r"^\s*\.p2align\s+(\d+)")
 _IMM = re.compile(r"#(-?(?:0x[0-9a-fA-F]+|\d+))")
+_REGISTER = re.compile(r"r\d+|ip|lr|sp|pc|sb|sl|fp")
 _SPLIT_NOTE = re.compile(r'^\s*\.section\s+"?\.note\.GNU-(?:no-)?split-stack"?')
 _LONG = re.compile(r"^\s*\.(?:long|word)\s+(\S+)")
 
@@ -271,6 +272,12 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
     out: list[str] = []
     checks: list[FunctionCheck] = []
     elided: list[FunctionCheck] = []
+    small: set[str] = set()
+    if layout.leaf_allowance and not register_limit:
+        functions = _module_functions(lines, rw)
+        with_prologue = {n for n, (_, frame, _) in functions.items()
+                         if frame is not None and _safe_find(rw, functions[n][0]) is not None}
+        small = small_subtrees(functions, with_prologue, layout.leaf_allowance)
     # Function entries: `.type NAME,%function` ... `NAME:`
     typed: set[str] = set()
     counter = 0
@@ -301,7 +308,7 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
             continue
         first, last, frame, args = found
         where = plan.source if plan else display
-        if frame <= layout.leaf_allowance and _is_leaf(lines, last):
+        if name in small or (frame <= layout.leaf_allowance and _is_leaf(lines, last)):
             # Leaf elision: every caller's check leaves at least the reserve, which is sized to hold
             # a leaf of this frame plus an interrupt on top of it (layout.unchecked_allowance).
             elided.append(FunctionCheck(name, frame, args, frame, 0, "elided", where))
@@ -379,6 +386,100 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
     if re.search(r"\bmrc\s+p15\b", result) or "__STACK_LIMIT" in result:
         raise BuildError("internal error: a CP15 limit access survived the prologue rewrite", display)
     return RewriteResult(result, checks, elided)
+
+
+def _safe_find(rw: _FunctionRewriter, label_index: int):
+    try:
+        return rw.find_prologue(label_index)
+    except _Unrecognized:
+        return None
+
+
+def _module_functions(lines: list[str], rw: _FunctionRewriter) -> dict[str, tuple[int, int | None, list]]:
+    """name -> (label line, frame, calls) for every function of the module. frame is None when the
+    stack use is not LLVM's fixed frame (no split-stack prologue and pushes of its own); calls are
+    (callee or None for an indirect one, depth)."""
+    functions: dict[str, tuple[int, int | None, list]] = {}
+    typed: set[str] = set()
+    for i, line in enumerate(lines):
+        m_type = _TYPE_FUNCTION.match(line)
+        if m_type:
+            typed.add(m_type.group("name").strip('"'))
+            continue
+        m_label = _LABEL.match(line.strip())
+        name = m_label.group("name").strip('"') if m_label else None
+        if name is None or name not in typed or name.endswith("$local"):
+            continue
+        try:
+            found = rw.find_prologue(i)
+        except _Unrecognized:
+            found = None
+        if found is not None:
+            _, last, frame, _ = found
+            body_from = last
+        else:
+            frame, body_from = (0 if _prologue_frame(lines, i) == 0 else None), i
+        calls = []
+        for line2 in lines[body_from + 1:]:
+            s2 = _strip_comment(line2)
+            m2 = _TYPE_FUNCTION.match(line2)
+            if s2.startswith((".fnend", ".size")) or (m2 and not m2.group("name").endswith("$local")):
+                break
+            if not _is_instruction(line2):
+                continue
+            mnemonic, ops = _instruction(line2)
+            base = mnemonic.split(".")[0]
+            if base in ("bl", "blx") or (base.startswith("bl") and base[2:] in _CONDITIONS):
+                target = None if base == "blx" and _REGISTER.fullmatch(ops) else ops
+                calls.append((target, frame if frame is not None else 0))
+            elif base.startswith("b") and not base.startswith(("bic", "bfc", "bfi", "bkpt")):
+                if base == "bx" or (base.startswith("bx") and base[2:] in _CONDITIONS):
+                    if ops != "lr":
+                        calls.append((None, 0))
+                elif not ops.startswith(".L"):
+                    calls.append((ops, 0))                  # a tail call: after the epilogue
+            elif ops.startswith("pc,") and base in ("mov", "ldr", "add"):
+                calls.append((None, 0))
+        functions[name] = (i, frame, calls)
+    return functions
+
+
+def small_subtrees(functions: dict[str, tuple[int, int | None, list]], has_check: set[str],
+                   allowance: int) -> set[str]:
+    """Functions of this module that need no check: everything they run without a check stays
+    within `allowance` bytes (the reserve's budget for an unchecked leaf), whoever calls them.
+    Only callees in the module count as known; the linker-level pass (mcusplit.optimize) sees the rest."""
+    depth: dict[str, int | None] = {}
+    active: set[str] = set()
+
+    def unchecked(name: str) -> int | None:
+        if name in depth:
+            return depth[name]
+        if name in active or name not in functions:
+            return None                                     # recursion, or outside the module
+        active.add(name)
+        _, frame, calls = functions[name]
+        result: int | None = frame
+        for callee, at in calls:
+            if result is None:
+                break
+            if callee is None:
+                result = None
+            elif callee in has_check and callee not in elided:
+                result = max(result, at + MORESTACK_PUSH_BYTES)   # it checks: at most a push here
+            else:
+                below = unchecked(callee)
+                result = None if below is None else max(result, at + below)
+        active.discard(name)
+        depth[name] = result
+        if name in has_check and result is not None and result <= allowance:
+            elided.add(name)
+        return result
+
+    elided: set[str] = set()
+    for name in functions:
+        unchecked(name)
+    return elided
 
 
 def _is_leaf(lines: list[str], body_index: int) -> bool:
