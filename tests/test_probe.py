@@ -193,7 +193,8 @@ def fake_pool(seg: int, count: int, takes: list[int], free: list[int]) -> tuple[
     linking headers, `free` giving the segment indexes on it in order."""
     start = 0x20001000
     symbols = poolstats.PoolSymbols(free_head=0x20000400, pool_start=start, pool_end=start + seg * count,
-                                    seg_size=seg, snapshot=0x20000404, stack_base=0x20000000)
+                                    seg_size=seg, snapshot=0x20000404, stack_base=0x20000000,
+                                    site_splits=0x20000800)
     memory: dict[int, int] = {symbols.stack_base: poolstats.CANARY}
     for i in range(count):
         memory[start + i * seg] = poolstats.CANARY            # the bottom word of every segment
@@ -203,7 +204,9 @@ def fake_pool(seg: int, count: int, takes: list[int], free: list[int]) -> tuple[
 
     for i in range(count):
         memory[header(i)] = 0
-        memory[header(i) + 4] = takes[i]
+        memory[header(i) + 4] = 0x1000 + 4 * i if takes[i] else 0   # a call site once taken
+    for bucket, n in enumerate(takes):                            # the call-site counters
+        memory[symbols.site_splits + 4 * bucket] = n
     for a, b in zip(free, [*free[1:], None], strict=True):
         memory[header(a)] = header(b) if b is not None else 0
     memory[symbols.free_head] = header(free[0]) if free else 0

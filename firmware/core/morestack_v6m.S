@@ -19,7 +19,8 @@
  *
  * On entry: ip = fn's return address, lr as above, sp = fn's entry sp,
  * r0-r3 = arguments (untouched), stack arguments at [sp].
- * Segment header and interrupt safety: as in morestack_v7m.S.
+ * Segment header, call-site counters, restartable regions and interrupt safety:
+ * as in morestack_v7m.S (r4 = &__mcusplit_free and r5 = the header survive the body).
  */
     .syntax unified
     .thumb
@@ -35,59 +36,74 @@
 
     .section .text.__morestack, "ax", %progbits
 
+/* Count a split in its call site's bucket: r6 = call site; clobbers r6, r7. */
+    .macro COUNT_SITE
+    lsls    r6, r6, #25
+    lsrs    r6, r6, #26                 @ (site >> 1) & 63
+    lsls    r6, r6, #2
+    ldr     r7, =__mcusplit_site_splits
+    adds    r7, r6
+    ldr     r6, [r7]
+    adds    r6, #1
+    str     r6, [r7]
+    .endm
+
 /* ---- functions without stack arguments ------------------------------------ */
     .global __morestack
     .type   __morestack, %function
     .global __morestack_r3
     .type   __morestack_r3, %function
+    .global __mcusplit_take_begin
+    .global __mcusplit_take_end
+    .global __mcusplit_give_begin
+    .global __mcusplit_give_end
     .p2align 2
     .thumb_func
 __morestack_r3:
-    push    {r4, r5, r6, lr}
+    push    {r4, r5, r6, r7, lr}
     movs    r4, #LONG_CHECK
     b       .Lcommon
     .thumb_func
 __morestack:
-    push    {r4, r5, r6, lr}            @ [sp+12] = fn | 1 for now
+    push    {r4, r5, r6, r7, lr}        @ [sp+16] = fn | 1 for now
     movs    r4, #SHORT_CHECK
 .Lcommon:
-    ldr     r5, [sp, #12]
+    ldr     r5, [sp, #16]
     adds    r4, r5                      @ fn_body | 1
     mov     r5, ip
-    str     r5, [sp, #12]               @ pop {.., pc} returns to fn's caller
+    str     r5, [sp, #16]               @ pop {.., pc} returns to fn's caller
     mov     ip, r4
-.Ltake:
     ldr     r4, =__mcusplit_free
+__mcusplit_take_begin:
+.Ltake:
     ldr     r5, [r4]                    @ r5 = header of a free segment
     cmp     r5, #0
     beq     .Lexhausted
     ldr     r6, [r5]
     str     r6, [r4]                    @ commit: head = next
-    mov     r4, sp
-    str     r4, [r5]                    @ saved sp
-    ldr     r6, [r5, #4]
-    adds    r6, #1
-    str     r6, [r5, #4]                @ takes + 1
-    ldr     r6, [sp, #12]
-    str     r6, [r5, #8]                @ call site
-    mov     lr, r5
-    mov     r4, sp
-    ldm     r4, {r4, r5, r6}            @ the body sees the caller's r4-r6
-    mov     sp, lr                      @ switch: one instruction
+__mcusplit_take_end:
+    mov     r6, sp
+    str     r6, [r5]                    @ saved sp
+    ldr     r6, [sp, #16]
+    str     r6, [r5, #4]                @ call site
+    COUNT_SITE
+    mov     sp, r5                      @ switch: one instruction
     blx     ip
-    mov     r4, sp                      @ header; r4-r6 are free (the body preserved them)
-    ldr     r5, [r4]
-    mov     sp, r5                      @ switch back
-    ldr     r5, =__mcusplit_free
-    ldr     r6, [r5]
-    str     r6, [r4]                    @ header.link = head
-    str     r4, [r5]                    @ commit: head = this segment (reused first)
-    pop     {r4, r5, r6, pc}
+    ldr     r6, [r5]                    @ back (r4, r5 survived the body)
+    mov     sp, r6                      @ switch back
+__mcusplit_give_begin:
+    ldr     r6, [r4]
+    str     r6, [r5]                    @ header.link = head
+    str     r5, [r4]                    @ commit: head = this segment (reused first)
+__mcusplit_give_end:
+    pop     {r4, r5, r6, r7, pc}
 
-.Lexhausted:                            @ sp = entry - 16, call site at [sp+12]
+.Lexhausted:                            @ 20 bytes pushed, call site at [sp+16]
     push    {r0, r1, r2, r3}
-    ldr     r1, [sp, #(16 + 12)]
+    ldr     r1, [sp, #(16 + 16)]
+    sub     sp, #4                      @ 8-byte alignment for the C hook
     bl      .Lreport_exhausted
+    add     sp, #4
     pop     {r0, r1, r2, r3}
     b       .Ltake
     .ltorg
@@ -99,6 +115,10 @@ __morestack:
     .type   __morestack_args, %function
     .global __morestack_args_r3
     .type   __morestack_args_r3, %function
+    .global __mcusplit_take_args_begin
+    .global __mcusplit_take_args_end
+    .global __mcusplit_give_args_begin
+    .global __mcusplit_give_args_end
     .p2align 2
     .thumb_func
 __morestack_args_r3:
@@ -111,62 +131,63 @@ __morestack_args:
     movs    r4, #(SHORT_CHECK + 2)
 .Lcommon_args:
     ldr     r5, [sp, #16]
-    subs    r6, r5, #1
-    ldrh    r7, [r6]                    @ r7 = argument bytes (the .short before fn)
     adds    r4, r5                      @ fn_body | 1
-    mov     r5, ip
-    str     r5, [sp, #16]
+    mov     r6, ip
+    str     r6, [sp, #16]               @ pop {.., pc} returns to fn's caller
     mov     ip, r4
-.Ltake_args:
+    subs    r5, #1
+    ldrh    r5, [r5]                    @ argument bytes (the .short before fn)
+    mov     lr, r5                      @ kept in lr while the segment is taken
     ldr     r4, =__mcusplit_free
+__mcusplit_take_args_begin:
+.Ltake_args:
     ldr     r5, [r4]
     cmp     r5, #0
     beq     .Lexhausted_args
     ldr     r6, [r5]
     str     r6, [r4]                    @ commit: head = next
-    mov     r4, sp
-    str     r4, [r5]                    @ saved sp
-    ldr     r6, [r5, #4]
-    adds    r6, #1
-    str     r6, [r5, #4]                @ takes + 1
+__mcusplit_take_args_end:
+    mov     r6, sp
+    str     r6, [r5]                    @ saved sp
     ldr     r6, [sp, #16]
-    str     r6, [r5, #8]                @ call site
+    str     r6, [r5, #4]                @ call site
+    COUNT_SITE
+    mov     r7, lr
     str     r7, [r5, #12]               @ argument bytes
     adds    r6, r7, #7
     lsrs    r6, r6, #3
     lsls    r6, r6, #3
-    subs    r6, r5, r6                  @ the body's sp: arguments below the header, 8-aligned
-    add     r4, sp, #20
-1:  subs    r7, #4
-    bmi     2f
-    ldr     r5, [r4, r7]
-    str     r5, [r6, r7]
+    subs    r7, r5, r6                  @ r7 = the body's sp: arguments below the header, 8-aligned
+    add     r6, sp, #20                 @ r6 = the caller's arguments
+    add     lr, r6                      @ lr = their end
+    push    {r7}                        @ (the old stack: the new sp, for after the copy)
+1:  cmp     r6, lr
+    bhs     2f
+    ldm     r6!, {r4}
+    stm     r7!, {r4}
     b       1b
-2:  mov     lr, r6
-    mov     r4, sp
-    ldm     r4, {r4, r5, r6, r7}
-    mov     sp, lr
+2:  pop     {r6}
+    ldr     r4, =__mcusplit_free        @ (r4 carried words)
+    mov     sp, r6
     blx     ip
-    mov     r4, sp                      @ header = segment base + SEG - HEADER
-    lsrs    r4, r4, #MCUSPLIT_SEG_SHIFT
-    lsls    r4, r4, #MCUSPLIT_SEG_SHIFT
-    ldr     r5, =(SEG_SIZE - HEADER)
-    adds    r4, r5
-    ldr     r5, [r4]
-    mov     sp, r5                      @ switch back
-    ldr     r5, =__mcusplit_free
     ldr     r6, [r5]
-    str     r6, [r4]
-    str     r4, [r5]
+    mov     sp, r6                      @ switch back
+__mcusplit_give_args_begin:
+    ldr     r6, [r4]
+    str     r6, [r5]
+    str     r5, [r4]
+__mcusplit_give_args_end:
     pop     {r4, r5, r6, r7, pc}
 
-.Lexhausted_args:                       @ sp = entry - 20, call site at [sp+16]
-    push    {r0, r1, r2, r3}            @ r7 (argument bytes) survives: callee-saved
+.Lexhausted_args:                       @ 20 bytes pushed, call site at [sp+16]
+    mov     r7, lr                      @ the argument bytes survive the hook (callee-saved)
+    push    {r0, r1, r2, r3}
     ldr     r1, [sp, #(16 + 16)]
-    sub     sp, #4                      @ 8-byte alignment for the C hook
+    sub     sp, #4
     bl      .Lreport_exhausted
     add     sp, #4
     pop     {r0, r1, r2, r3}
+    mov     lr, r7
     b       .Ltake_args
     .ltorg
     .size   __morestack_args, . - __morestack_args

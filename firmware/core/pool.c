@@ -3,10 +3,11 @@
  * in a LIFO free list (the segment given back last is taken first, so a
  * call that splits in a loop keeps reusing one hot segment).
  *
- * Statistics are read from the pool itself, so __morestack pays nothing
- * for them: in_use = segments - free; splits = sum of the per-segment take
- * counts; hwm = segments ever taken, exact because the list is LIFO and
- * starts in address order (a never-used segment is taken only when every
+ * Statistics are read from the pool itself, so __morestack pays almost
+ * nothing for them: in_use = segments - free; splits = the sum of the
+ * call-site counters (the one count __morestack keeps); hwm = segments ever
+ * taken (a call site recorded in the header), exact because the list is LIFO
+ * and starts in address order (a never-used segment is taken only when every
  * used one is in use).
  */
 #include <stddef.h>
@@ -24,6 +25,7 @@ extern char __mcusplit_stack_base[];
 #define HEADER sizeof(struct mcusplit_segment_header)
 
 struct mcusplit_segment_header *__mcusplit_free;
+uint32_t __mcusplit_site_splits[MCUSPLIT_SITE_BUCKETS];
 
 static struct mcusplit_segment_header *header_of(uintptr_t segment_base)
 {
@@ -38,8 +40,8 @@ void mcusplit_pool_init(void)
         base -= SEG;
         struct mcusplit_segment_header *h = header_of(base);
         h->link = (uintptr_t)next;
-        h->takes = 0;
         h->site = 0;
+        h->owner = 0;
         h->arg_bytes = 0;
         *(volatile uint32_t *)base = MCUSPLIT_CANARY;
         next = h;
@@ -49,8 +51,8 @@ void mcusplit_pool_init(void)
     /* The initial stack has the same header, so every stack looks alike. */
     struct mcusplit_segment_header *initial = (struct mcusplit_segment_header *)(__mcusplit_stack_top - HEADER);
     initial->link = 0;
-    initial->takes = 0;
     initial->site = 0;
+    initial->owner = 0;
     initial->arg_bytes = 0;
 }
 
@@ -69,13 +71,13 @@ void mcusplit_stats_read(struct mcusplit_stats *out)
     uint32_t overflows = *(volatile uint32_t *)__mcusplit_stack_base != MCUSPLIT_CANARY;
     for (uint32_t i = 0; i < count; i++) {
         uintptr_t base = (uintptr_t)__mcusplit_pool_start + i * SEG;
-        struct mcusplit_segment_header *h = header_of(base);
-        splits += h->takes;
-        if (h->takes)
+        if (header_of(base)->site)
             hwm++;
         if (*(volatile uint32_t *)base != MCUSPLIT_CANARY)
             overflows++;
     }
+    for (uint32_t b = 0; b < MCUSPLIT_SITE_BUCKETS; b++)
+        splits += __mcusplit_site_splits[b];
     out->version = MCUSPLIT_REPORT_VERSION;
     out->seg_size = (uint32_t)SEG;
     out->seg_count = count;

@@ -44,10 +44,14 @@ extern "C" {
 
 struct mcusplit_segment_header {
     uintptr_t link;        /* in use: sp of the previous stack; free: next free header */
-    uint32_t takes;        /* how many times this segment was taken (splits into it) */
-    uintptr_t site;        /* return address of the latest call that split into it */
+    uintptr_t site;        /* return address of the latest call that split into it (0: never taken) */
+    uint32_t owner;        /* the scheduler's: the task holding it */
     uint32_t arg_bytes;    /* stack-argument bytes copied by the latest split */
 };
+
+/* Splits counted by call site: bucket (return address >> 1) % MCUSPLIT_SITE_BUCKETS. */
+#define MCUSPLIT_SITE_BUCKETS 64
+extern uint32_t __mcusplit_site_splits[MCUSPLIT_SITE_BUCKETS];
 
 struct mcusplit_stats {
     uint32_t version;      /* MCUSPLIT_REPORT_VERSION */

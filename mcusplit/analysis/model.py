@@ -26,7 +26,7 @@ from .steps import OVERFLOW, UNBOUNDED, Step, maximum, piecewise
 
 HEADER_BYTES = 16
 # What __morestack pushes on the old stack before it switches (firmware/core/morestack_v*.S).
-MORESTACK_PUSH = {("thumb2", False): 16, ("thumb2", True): 24, ("thumb1", False): 16, ("thumb1", True): 20}
+MORESTACK_PUSH = {("thumb2", False): 20, ("thumb2", True): 24, ("thumb1", False): 20, ("thumb1", True): 24}
 
 
 @dataclass(frozen=True)

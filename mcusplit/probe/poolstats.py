@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from ..analysis.elf import Firmware
 from ..errors import McusplitError
 
-HEADER_BYTES = 16                   # struct mcusplit_segment_header: link, takes, site, arg_bytes
+HEADER_BYTES = 16                   # struct mcusplit_segment_header: link, site, owner, arg_bytes
+SITE_BUCKETS = 64                   # MCUSPLIT_SITE_BUCKETS: splits counted by call site
 STATS_WORDS = 7                     # struct mcusplit_stats: version, seg_size, seg_count, in_use, hwm, splits,
                                     # overflows
 REPORT_VERSION = 1
@@ -39,18 +40,20 @@ class PoolSymbols:
     seg_size: int           # value of the absolute symbol __mcusplit_seg_size
     snapshot: int           # &mcusplit_stats_snapshot
     stack_base: int         # the first stack's bottom (its canary word)
+    site_splits: int        # &__mcusplit_site_splits[0]
 
     @classmethod
     def from_firmware(cls, firmware: Firmware) -> PoolSymbols:
         names = ("__mcusplit_free", "__mcusplit_pool_start", "__mcusplit_pool_end", "__mcusplit_seg_size",
-                 "mcusplit_stats_snapshot", "__mcusplit_stack_base")
+                 "mcusplit_stats_snapshot", "__mcusplit_stack_base", "__mcusplit_site_splits")
         missing = [n for n in names if n not in firmware.by_name]
         if missing:
             raise PoolSymbolsError(f"not an mcusplit image: no {', '.join(missing)}", str(firmware.path))
         s = firmware.by_name
         return cls(s["__mcusplit_free"].address, s["__mcusplit_pool_start"].address,
                    s["__mcusplit_pool_end"].address, s["__mcusplit_seg_size"].address,
-                   s["mcusplit_stats_snapshot"].address, s["__mcusplit_stack_base"].address)
+                   s["mcusplit_stats_snapshot"].address, s["__mcusplit_stack_base"].address,
+                   s["__mcusplit_site_splits"].address)
 
     @property
     def seg_count(self) -> int:
@@ -74,15 +77,14 @@ def pool_stats(read_words: ReadWords, symbols: PoolSymbols) -> dict[str, int]:
     while head and free <= count:
         free += 1
         head = read_words(head, 1)[0]
-    # hwm = segments ever taken, splits = sum of the take counts (header word 1 of each segment).
-    hwm = splits = 0
+    # hwm = segments ever taken (a call site in header word 1), splits = the call-site counters' sum.
+    hwm = 0
     # overflows = stacks whose bottom word is no longer the canary painted at reset.
     overflows = int(read_words(symbols.stack_base, 1)[0] != CANARY)
     for i in range(count):
         base = symbols.pool_start + i * seg
-        takes = read_words(base + seg - HEADER_BYTES + 4, 1)[0]
-        splits += takes
-        hwm += takes != 0
+        hwm += read_words(base + seg - HEADER_BYTES + 4, 1)[0] != 0
         overflows += read_words(base, 1)[0] != CANARY
+    splits = sum(read_words(symbols.site_splits, SITE_BUCKETS))
     return {"seg_size": seg, "segments": count, "in_use": count - free if free <= count else count,
             "hwm": hwm, "splits": splits, "overflows": overflows}
