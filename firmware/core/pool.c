@@ -95,6 +95,44 @@ static void put_field(const char *name, uint32_t value)
     mcusplit_put_u32(value);
 }
 
+/* The call site behind a counter: the latest one a segment header recorded in that bucket. */
+static uintptr_t site_of_bucket(uint32_t bucket)
+{
+    uint32_t count = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
+    for (uint32_t i = 0; i < count; i++) {
+        uintptr_t site = header_of((uintptr_t)__mcusplit_pool_start + i * SEG)->site;
+        if (site && ((site >> 1) % MCUSPLIT_SITE_BUCKETS) == bucket)
+            return site & ~(uintptr_t)1;
+    }
+    return 0;
+}
+
+/* "@mcusplit v1 hot-split ..." for the call sites that split most (at least twice), up to three. */
+static void report_hot_sites(void)
+{
+    uint64_t printed = 0;
+    for (int rank = 0; rank < 3; rank++) {
+        uint32_t best = 0, best_count = 1;
+        for (uint32_t b = 0; b < MCUSPLIT_SITE_BUCKETS; b++)
+            if (!(printed >> b & 1u) && __mcusplit_site_splits[b] > best_count) {
+                best = b;
+                best_count = __mcusplit_site_splits[b];
+            }
+        if (best_count < 2)
+            return;
+        printed |= (uint64_t)1 << best;
+        mcusplit_puts("@mcusplit v1 hot-split");
+        put_field(" splits=", best_count);
+        put_field(" bucket=", best);
+        uintptr_t site = site_of_bucket(best);
+        if (site) {
+            mcusplit_puts(" site=");
+            mcusplit_put_hex((uint32_t)site);
+        }
+        mcusplit_puts("\n");
+    }
+}
+
 void mcusplit_report(void)
 {
     mcusplit_stats_read(&mcusplit_stats_snapshot);
@@ -107,6 +145,7 @@ void mcusplit_report(void)
     put_field(" splits=", s->splits);
     put_field(" overflows=", s->overflows);
     mcusplit_puts("\n");
+    report_hot_sites();
 }
 
 __attribute__((weak)) void mcusplit_pool_exhausted(uintptr_t function, uintptr_t call_site)
