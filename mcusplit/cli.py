@@ -263,6 +263,32 @@ def analyze(elf: Path, config_path: Path | None, fmt: str, output: Path | None, 
 
 @main.command()
 @click.argument("elf", type=click.Path(path_type=Path))
+@click.argument("addresses", nargs=-1)
+@guarded
+def symbolize(elf: Path, addresses: tuple[str, ...]) -> None:
+    """Name the functions at ADDRESSES in ELF; without addresses, annotate console lines read from stdin.
+
+    For a log captured from a board's serial port: `mcusplit symbolize fw.elf < console.log`
+    adds the function names to the fn=, site=, pc= and lr= fields of the runtime's lines.
+    """
+    from .analysis.symbols import Symbolizer
+    symbols = Symbolizer(elf)
+    if not addresses:
+        for line in sys.stdin:
+            print(symbols.annotate(line.rstrip("\n")), flush=True)
+        return
+    parsed = []
+    for text in addresses:
+        try:
+            parsed.append(int(text, 0))
+        except ValueError:
+            raise McusplitError(f"not an address: {text!r} (use 0x... or decimal)") from None
+    for address in parsed:
+        print(f"{address:#010x}  {symbols.name(address) or '?'}")
+
+
+@main.command()
+@click.argument("elf", type=click.Path(path_type=Path))
 @click.option("--board", "-b", required=True, help="Board the ELF was built for (its [pyocd] target is used).")
 @click.option("--variant", help="Board variant.")
 @click.option("--probe", "probe_uid", help="Probe unique id (see `mcusplit probes`); qemu:HOST:PORT for QEMU.")

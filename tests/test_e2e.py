@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import capstone
 import pytest
@@ -13,7 +15,7 @@ from mcusplit.analysis.elf import Firmware
 from mcusplit.analysis.symbols import Symbolizer
 from mcusplit.emu import qemu
 
-from .conftest import EMULATED_BOARDS, EXAMPLES, FIRMWARE, run_cli
+from .conftest import EMULATED_BOARDS, EXAMPLES, FIRMWARE, ROOT, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -219,3 +221,29 @@ def test_bitcode_without_split_stack_attributes_gets_checks_everywhere(firmware,
     reference = run("qemu-mps2-an386", firmware(EXAMPLES / "recursion", "qemu-mps2-an386", True).elf)
     assert ran.exit_code == 0 and ran.application_lines == reference.application_lines
     assert ran.report.stats["hwm"] == reference.report.stats["hwm"]
+
+
+@pytest.mark.parametrize("board", ["qemu-mps2-an386", "qemu-microbit"])
+def test_hot_split_site_is_counted_reported_and_named(firmware, board, tmp_path):
+    """A call in a loop that splits every iteration: one hot-split line, the exact count, and the
+    call site inside the loop's function, named by `mcusplit symbolize` from the serial log."""
+    built = firmware(ROOT / "benchmarks" / "workloads" / "hotsplit", board)
+    result = run(board, built.elf)
+    assert result.exit_code == 0, "\n".join(result.lines)
+    assert "hotsplit: result=" in result.lines[0] and "ok=1" in result.lines[0]
+    hot = [r for r in result.report.records if r.kind == "hot-split"]
+    assert len(hot) == 1, result.lines
+    assert hot[0].int("splits") == 100 == result.report.stats["splits"]
+    site = hot[0].int("site")
+    assert hot[0].int("bucket") == (site >> 1) % 64
+    assert Symbolizer(built.elf).name(site).startswith("hot_loop+")
+    log = tmp_path / "console.log"
+    log.write_text("\n".join(result.lines) + "\n")
+    named = run_cli("symbolize", str(built.elf), f"{site:#x}")
+    assert named.returncode == 0 and "hot_loop+" in named.stdout
+    with log.open() as stdin:
+        annotated = subprocess.run([sys.executable, "-m", "mcusplit.cli", "symbolize", str(built.elf)], stdin=stdin,
+                                   capture_output=True, text=True)
+    assert "(site: hot_loop+" in annotated.stdout
+    bad = run_cli("symbolize", str(built.elf), "nonsense")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "not an address" in bad.stderr
