@@ -10,6 +10,7 @@ function opted out, so the two differ only in their prologues.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -33,6 +34,13 @@ from .link.link import link
 from .project import Project
 
 RUNTIME_CORE = ["startup.c", "pool.c", "exit.c", "console.c"]
+TASK_API = "mcusplit_task_create"          # an object that refers to it uses the scheduler
+
+
+def _refers_to(obj: Path, symbol: str) -> bool:
+    with obj.open("rb") as f:
+        table = ELFFile(f).get_section_by_name(".symtab")
+        return table is not None and any(s.name == symbol for s in table.get_symbol_by_name(symbol) or [])
 
 
 @dataclass
@@ -94,15 +102,22 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     work.mkdir(parents=True, exist_ok=True)
     core = board.core
     leaf_allowance = project.leaf_allowance if project.check_elision in ("leaf", "full") else 0
-    layout = StackLayout.for_build(project.pool, core, leaf_allowance)
+    try:
+        layout = StackLayout.for_build(project.pool, core, leaf_allowance)
+    except ValueError as exc:
+        raise BuildError(str(exc), str(project.config_path or project.root)) from None
+    if prologue_style != "mcusplit":
+        layout = dataclasses.replace(layout, guard="none")     # the baseline runtimes move no guard
     if layout.unchecked_allowance < 0:
         from .codegen.layout import HANDLER_ENTRY_BYTES, MORESTACK_PUSH_BYTES
 
-        least = layout.exception_frame + MORESTACK_PUSH_BYTES + HANDLER_ENTRY_BYTES + leaf_allowance
+        least = (layout.exception_frame + MORESTACK_PUSH_BYTES + HANDLER_ENTRY_BYTES + leaf_allowance
+                 + layout.guard_bytes)
         raise BuildError(f"pool.reserve = {layout.reserve} is too small for {core.key}: it must hold an "
                          f"exception frame ({layout.exception_frame} B), __morestack's pushes "
-                         f"({MORESTACK_PUSH_BYTES} B), a handler's entry ({HANDLER_ENTRY_BYTES} B) and an "
-                         f"unchecked leaf ({leaf_allowance} B): at least {least} B",
+                         f"({MORESTACK_PUSH_BYTES} B), a handler's entry ({HANDLER_ENTRY_BYTES} B), an "
+                         f"unchecked leaf ({leaf_allowance} B) and the guard ({layout.guard_bytes} B): "
+                         f"at least {least} B",
                          str(project.config_path or project.root))
     firmware = paths.firmware_dir()
 
@@ -111,8 +126,13 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         "MCUSPLIT_CONSOLE_BASE": f"{board.console.base:#x}u",
         "MCUSPLIT_CONSOLE_BAUD": f"{board.console.baud}u",
         "MCUSPLIT_CONSOLE_CLOCK": f"{board.console.clock_hz}u",
+        "MCUSPLIT_MAX_TASKS": str(project.max_tasks),
     }
-    includes = [firmware / "include", firmware / "core"]
+    if layout.guard == "stack-limit":
+        runtime_defines["MCUSPLIT_GUARD_SPLIM"] = "1"
+    elif layout.guard == "mpu":
+        runtime_defines["MCUSPLIT_GUARD_MPU"] = "1"
+    includes = [firmware / "include", firmware / "core", firmware / "tasks"]
     board_c = work / "board.c"
     board_c.write_text(board_source.render(board))
     link_script = work / "link.ld"
@@ -123,10 +143,13 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     if prologue_style in ("llvm", "r9"):
         if prologue_style == "r9" and not core.thumb2:
             raise BuildError("the register-limit (r9) experiment is for Thumb-2 cores only", board.name)
-        core_sources.append(firmware / "core" / f"morestack_{prologue_style}_{core.morestack_variant}.S")
+        morestack = firmware / "core" / f"morestack_{prologue_style}_{core.morestack_variant}.S"
     else:
-        core_sources.append(firmware / "core" / f"morestack_{core.morestack_variant}.S")
+        morestack = firmware / "core" / f"morestack_{core.morestack_variant}.S"
     core_sources.append(board_c)
+    # The scheduler is linked only into firmware that uses it (lazily, like an archive member), so
+    # its SysTick and PendSV handlers replace the default ones only there.
+    task_sources = [firmware / "tasks" / "sched.c", firmware / "tasks" / f"switch_{core.morestack_variant}.S"]
     lib_sources = sorted((firmware / "lib").glob("*.c"))
 
     user_includes = [*project.include_dirs, firmware / "include"]
@@ -134,9 +157,9 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     core_flags = ["-Os", "-ffixed-r9"] if prologue_style == "r9" else ["-Os"]
 
-    def compile_core(source: Path) -> Path:
-        return c_frontend.to_object(source, work / f"rt_{source.stem}.o", core, includes, runtime_defines,
-                                    core_flags)
+    def compile_core(source: Path, variant: str = "", defines: dict[str, str] | None = None) -> Path:
+        return c_frontend.to_object(source, work / f"rt_{source.stem}{variant}.o", core, includes,
+                                    {**runtime_defines, **(defines or {})}, core_flags)
 
     def compile_split(source: Path, prefix: str, root: Path) -> ModuleResult:
         display = _display(source, root)
@@ -155,12 +178,19 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     workers = jobs or os.cpu_count() or 2
     with ThreadPoolExecutor(max_workers=workers) as pool:
         core_futures = [pool.submit(compile_core, s) for s in core_sources]
+        task_futures = [pool.submit(compile_core, s) for s in task_sources]
+        # Firmware with tasks gets the __morestack that keeps per-task high-water marks.
+        morestack_futures = [pool.submit(compile_core, morestack),
+                             pool.submit(compile_core, morestack, "_tasks", {"MCUSPLIT_TASK_HWM": "1"})]
         lib_futures = [pool.submit(compile_split, s, "rt_", firmware) for s in lib_sources]
         user_futures = [pool.submit(compile_split, s, "", project.root) for s in project.sources]
         # Report the first failing user source before runtime problems: that is what users can fix.
         modules: list[ModuleResult] = [f.result() for f in user_futures]
         modules += [f.result() for f in lib_futures]
-        objects = [f.result() for f in core_futures] + [m.obj for m in modules]
+        uses_tasks = prologue_style == "mcusplit" and any(_refers_to(m.obj, TASK_API) for m in modules)
+        objects = [f.result() for f in core_futures] + [morestack_futures[uses_tasks].result()]
+        objects += [m.obj for m in modules]
+        lazy_objects = [f.result() for f in task_futures]
 
     plans = [p for m in modules for p in m.plans]
     checks = [c for m in modules for c in m.checks]
@@ -175,7 +205,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     say("linking")
     name = project.name
-    elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core)
+    elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core, lazy_objects)
     dropped: list[str] = []
     raised: dict[str, tuple[int, int]] = {}
     if split_stack and prologue_style == "mcusplit" and project.check_elision in ("leaf", "full"):
@@ -208,7 +238,9 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         "prologue_style": prologue_style,
         "project": str(project.root), "config": str(project.config_path) if project.config_path else None,
         "layout": {"segment_size": layout.segment_size, "segments": layout.segments,
-                   "reserve": layout.reserve},
+                   "reserve": layout.reserve, "guard": layout.guard},
+        "uses_tasks": uses_tasks,
+        "link": {"objects": [str(o) for o in objects], "lazy_objects": [str(o) for o in lazy_objects]},
         "flash_bytes": flash, "ram_bytes": ram, "seconds": round(result.seconds, 3),
         "check_elision": project.check_elision, "leaf_allowance": leaf_allowance,
         "checks": [c.as_dict() for c in checks], "elided": [c.as_dict() for c in elided],

@@ -13,6 +13,11 @@ mcusplit.toml (every key optional):
     segment_size = 1024             # bytes, a power of two (stacks are aligned to it)
     segments = 8
     reserve = 256                   # bytes kept free below every check (default: per core)
+    guard = "auto"                  # hardware guard of the active segment: auto | none | stack-limit | mpu
+                                    # (auto: stack-limit on ARMv8-M, none elsewhere)
+
+    [tasks]
+    max_tasks = 8                   # task slots of the scheduler (firmware/include/mcusplit_tasks.h)
 
     [split_stack]
     no_split_stack = ["fast_isr"]   # functions built without a prologue (fnmatch patterns)
@@ -36,8 +41,10 @@ SOURCE_SUFFIXES = (".c", ".ll", ".bc")
 DEFAULT_SEGMENT_SIZE = 1024
 DEFAULT_SEGMENTS = 8
 CHECK_ELISION = ("none", "leaf", "full")
+GUARDS = ("auto", "none", "stack-limit", "mpu")
 DEFAULT_LEAF_ALLOWANCE = 32
 DEFAULT_COVER_BUDGET = 256
+DEFAULT_MAX_TASKS = 8
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class PoolConfig:
     segment_size: int = DEFAULT_SEGMENT_SIZE
     segments: int = DEFAULT_SEGMENTS
     reserve: int | None = None        # None: the core's default (see codegen.layout)
+    guard: str = "auto"               # GUARDS; resolved per core by codegen.layout.resolve_guard
 
     @property
     def segment_shift(self) -> int:
@@ -64,6 +72,7 @@ class Project:
     check_elision: str = "leaf"
     leaf_allowance: int = DEFAULT_LEAF_ALLOWANCE
     cover_budget: int = DEFAULT_COVER_BUDGET
+    max_tasks: int = DEFAULT_MAX_TASKS
     config_path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)   # the whole file, for tools that read more (analyzer)
 
@@ -92,7 +101,7 @@ def _check_keys(table: dict, allowed: set[str], where: str) -> None:
 
 
 def parse_pool(table: dict, where: str) -> PoolConfig:
-    _check_keys(table, {"segment_size", "segments", "reserve"}, f"{where} [pool]")
+    _check_keys(table, {"segment_size", "segments", "reserve", "guard"}, f"{where} [pool]")
     size = _expect(table.get("segment_size", DEFAULT_SEGMENT_SIZE), int, "segment_size", where)
     if size < 256 or size > 65536 or size & (size - 1):
         raise ProjectError(f"pool.segment_size must be a power of two from 256 to 65536, got {size}", where)
@@ -105,7 +114,10 @@ def parse_pool(table: dict, where: str) -> PoolConfig:
         if reserve < 64 or reserve % 8 or reserve >= size // 2:
             raise ProjectError(f"pool.reserve must be a multiple of 8 from 64 to half a segment, got {reserve}",
                                where)
-    return PoolConfig(size, count, reserve)
+    guard = _expect(table.get("guard", "auto"), str, "guard", where)
+    if guard not in GUARDS:
+        raise ProjectError(f"pool.guard must be one of {', '.join(GUARDS)}, got {guard!r}", where)
+    return PoolConfig(size, count, reserve, guard)
 
 
 def load(path: str | Path) -> Project:
@@ -174,7 +186,13 @@ def load(path: str | Path) -> Project:
     cover_budget = _expect(split_t.get("cover_budget", DEFAULT_COVER_BUDGET), int, "cover_budget", where)
     if not 0 <= cover_budget <= pool.segment_size:
         raise ProjectError(f"split_stack.cover_budget must be 0..{pool.segment_size}, got {cover_budget}", where)
+    tasks_t = _expect(raw.get("tasks", {}), dict, "tasks", where)
+    _check_keys(tasks_t, {"max_tasks"}, f"{where} [tasks]")
+    max_tasks = _expect(tasks_t.get("max_tasks", DEFAULT_MAX_TASKS), int, "max_tasks", where)
+    if not 1 <= max_tasks <= 256:
+        raise ProjectError(f"tasks.max_tasks must be 1..256, got {max_tasks}", where)
     return Project(name=name, root=root, sources=tuple(sources), include_dirs=tuple(include_dirs),
                    defines=defines, cflags=tuple(cflags), pool=pool, no_split_stack=tuple(no_split),
                    check_elision=elision, leaf_allowance=leaf_allowance, cover_budget=cover_budget,
+                   max_tasks=max_tasks,
                    config_path=config_path if config_path.is_file() else None, raw=raw)

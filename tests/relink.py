@@ -17,8 +17,8 @@ def relink(build_dir: Path, name: str, out: Path, *options: str) -> Path:
     build_dir = Path(build_dir)
     record = json.loads((build_dir / f"{name}.build.json").read_text())
     obj = build_dir / "obj"
-    objects = sorted(obj.glob("*.o"))
+    objects, lazy = record["link"]["objects"], record["link"]["lazy_objects"]
     runtime = compiler_rt(CORES[record["core"]], obj / "compiler-rt")
     subprocess.run([*lld(), "-T", str(obj / "link.ld"), "--gc-sections", "-z", "max-page-size=4096", *options,
-                    "-o", str(out), *map(str, objects), str(runtime)], check=True)
+                    "-o", str(out), *objects, "--start-lib", *lazy, "--end-lib", str(runtime)], check=True)
     return out

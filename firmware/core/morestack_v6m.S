@@ -48,6 +48,31 @@
     str     r6, [r7]
     .endm
 
+
+/* Firmware with tasks (MCUSPLIT_TASK_HWM): the chain depth in the new header and the running
+ * task's high-water mark, as in morestack_v7m.S. r5 = the new header, sp = the old stack.
+ * Clobbers r6, r7 and r4 (reloaded with &__mcusplit_free). */
+    .macro TRACK_DEPTH begin, end
+#if defined(MCUSPLIT_TASK_HWM)
+    mov     r7, sp
+    lsrs    r7, r7, #MCUSPLIT_SEG_SHIFT
+    lsls    r7, r7, #MCUSPLIT_SEG_SHIFT
+    ldr     r6, =(SEG_SIZE - 8)
+    ldr     r7, [r7, r6]                @ depth of the stack we leave
+    adds    r7, #1
+    str     r7, [r5, #8]
+\begin:
+    ldr     r6, =mcusplit_running_hwm
+    ldr     r4, [r6]
+    cmp     r7, r4
+    ble     1f
+    str     r7, [r6]
+1:
+\end:
+    ldr     r4, =__mcusplit_free
+#endif
+    .endm
+
 /* ---- functions without stack arguments ------------------------------------ */
     .global __morestack
     .type   __morestack, %function
@@ -57,6 +82,10 @@
     .global __mcusplit_take_end
     .global __mcusplit_give_begin
     .global __mcusplit_give_end
+#if defined(MCUSPLIT_TASK_HWM)
+    .global __mcusplit_hwm_begin
+    .global __mcusplit_hwm_end
+#endif
     .p2align 2
     .thumb_func
 __morestack_r3:
@@ -87,6 +116,7 @@ __mcusplit_take_end:
     ldr     r6, [sp, #16]
     str     r6, [r5, #4]                @ call site
     COUNT_SITE
+    TRACK_DEPTH __mcusplit_hwm_begin, __mcusplit_hwm_end
     mov     sp, r5                      @ switch: one instruction
     blx     ip
     ldr     r6, [r5]                    @ back (r4, r5 survived the body)
@@ -119,6 +149,10 @@ __mcusplit_give_end:
     .global __mcusplit_take_args_end
     .global __mcusplit_give_args_begin
     .global __mcusplit_give_args_end
+#if defined(MCUSPLIT_TASK_HWM)
+    .global __mcusplit_hwm_args_begin
+    .global __mcusplit_hwm_args_end
+#endif
     .p2align 2
     .thumb_func
 __morestack_args_r3:
@@ -152,6 +186,7 @@ __mcusplit_take_args_end:
     ldr     r6, [sp, #16]
     str     r6, [r5, #4]                @ call site
     COUNT_SITE
+    TRACK_DEPTH __mcusplit_hwm_args_begin, __mcusplit_hwm_args_end
     mov     r7, lr
     str     r7, [r5, #12]               @ argument bytes
     adds    r6, r7, #7

@@ -22,7 +22,7 @@
  *
  * Segment header (16 bytes, top of every segment; struct mcusplit_segment_header):
  *   +0 saved sp (in use) / next free header (free)   +4 call site (0: never taken)
- *   +8 owner (the scheduler's)                        +12 argument bytes copied
+ *   +8 chain depth (firmware with tasks)              +12 argument bytes copied
  *
  * Every split also counts one of MCUSPLIT_SITE_BUCKETS counters, chosen by its call
  * site (return address bits 6:1): where hot splits happen, for the price of five
@@ -49,6 +49,103 @@
 
     .section .text.__morestack, "ax", %progbits
 
+/* Firmware with tasks (MCUSPLIT_TASK_HWM): each header records the depth of its chain (the old
+ * stack's + 1; negative on the handler stack, whose first header holds INT32_MIN), and the running
+ * task's high-water mark rises with it. The mark's update is a restartable region: a task switched
+ * out inside it does it again, against its own mark. Uses r6, r7, lr. */
+    .macro TRACK_DEPTH begin, end
+#if defined(MCUSPLIT_TASK_HWM)
+    mov     r6, sp
+    lsrs    r7, r6, #MCUSPLIT_SEG_SHIFT
+    lsls    r7, r7, #MCUSPLIT_SEG_SHIFT
+#if SEG_SIZE <= 4096
+    ldr     r7, [r7, #(SEG_SIZE - 8)]   @ depth of the stack we leave
+#else
+    movw    r6, #(SEG_SIZE - 8)
+    ldr     r7, [r7, r6]
+#endif
+    adds    r7, #1
+    str     r7, [r5, #8]
+\begin:
+    ldr     r6, =mcusplit_running_hwm
+    ldr     lr, [r6]
+    cmp     r7, lr
+    it      gt
+    strgt   r7, [r6]
+\end:
+#endif
+    .endm
+
+/* Hardware guards (docs/runtime.md, "Hardware guards"): switch sp to \\target (in the segment whose
+ * header is r5), moving the guard with it. Leaves in r6 what SWITCH_BACK needs. Uses r6, r7, lr.
+ *  - MCUSPLIT_GUARD_SPLIM (ARMv8-M): the active stack's limit register (PSPLIM on a task's PSP,
+ *    MSPLIM otherwise) follows sp to the bottom of its segment. It is 0 while sp moves, so
+ *    that neither stack is ever below its limit, even for an interrupt in between.
+ *  - MCUSPLIT_GUARD_MPU (ARMv7-M): MPU region GUARD_REGION, 32 bytes without access at the
+ *    bottom of the segment sp runs on; the previous guard comes back on the way out. */
+#define GUARD_REGION 7
+#define MPU_RBAR 0xE000ED9C
+    .macro SWITCH_TO target
+#if defined(MCUSPLIT_GUARD_SPLIM)
+    mrs     r6, psp
+    cmp     r6, sp                      @ eq: a task on PSP; ne: MSP
+    mov     lr, #0
+    lsr     r7, r5, #MCUSPLIT_SEG_SHIFT
+    lsl     r7, r7, #MCUSPLIT_SEG_SHIFT @ the new segment's bottom
+    ite     eq
+    msreq   psplim, lr
+    msrne   msplim, lr
+    mov     sp, \target
+    ite     eq
+    msreq   psplim, r7
+    msrne   msplim, r7
+#elif defined(MCUSPLIT_GUARD_MPU)
+    ldr     lr, =MPU_RBAR
+    ldr     r6, [lr]                    @ the guard now (reads without VALID: region = RNR = 7)
+    lsr     r7, r5, #MCUSPLIT_SEG_SHIFT
+    lsl     r7, r7, #MCUSPLIT_SEG_SHIFT
+    orr     r7, r7, #(0x10 | GUARD_REGION)  @ VALID | region
+    str     r7, [lr]
+    mov     sp, \target
+#else
+    mov     sp, \target                @ switch: one instruction
+#endif
+    .endm
+
+/* Back to the old stack (ip = its sp), the guard with it. Uses r6, r7. */
+    .macro SWITCH_BACK
+#if defined(MCUSPLIT_GUARD_SPLIM)
+    mrs     r6, psp
+    cmp     r6, sp
+    mov     r7, #0
+    ite     eq
+    msreq   psplim, r7
+    msrne   msplim, r7
+    mov     sp, ip
+    lsr     r7, ip, #MCUSPLIT_SEG_SHIFT
+    lsl     r7, r7, #MCUSPLIT_SEG_SHIFT
+    ite     eq
+    msreq   psplim, r7
+    msrne   msplim, r7
+#elif defined(MCUSPLIT_GUARD_MPU)
+    mov     sp, ip
+    ldr     r7, =MPU_RBAR
+    str     r6, [r7]                    @ the guard of the old stack again
+#else
+    mov     sp, ip                      @ switch back
+#endif
+    .endm
+
+/* r5 == 0: to \\label. cbz reaches 126 bytes ahead, enough unless the extras above are in. */
+    .macro IF_ZERO_GOTO label
+#if defined(MCUSPLIT_TASK_HWM) || defined(MCUSPLIT_GUARD_SPLIM) || defined(MCUSPLIT_GUARD_MPU)
+    cmp     r5, #0
+    beq     \label
+#else
+    cbz     r5, \label
+#endif
+    .endm
+
 /* ---- functions without stack arguments ------------------------------------ */
     .global __morestack
     .type   __morestack, %function
@@ -56,6 +153,10 @@
     .global __mcusplit_take_end
     .global __mcusplit_give_begin
     .global __mcusplit_give_end
+#if defined(MCUSPLIT_TASK_HWM)
+    .global __mcusplit_hwm_begin
+    .global __mcusplit_hwm_end
+#endif
     .p2align 2
     .thumb_func
 __morestack:
@@ -64,7 +165,7 @@ __morestack:
 __mcusplit_take_begin:
 .Ltake:
     ldr     r5, [r4]                    @ r5 = header of a free segment
-    cbz     r5, .Lexhausted
+    IF_ZERO_GOTO .Lexhausted
     ldr     r6, [r5]
     str     r6, [r4]                    @ commit: head = next
 __mcusplit_take_end:
@@ -75,10 +176,11 @@ __mcusplit_take_end:
     ldr     lr, [r7, r6, lsl #2]
     add     lr, lr, #1
     str     lr, [r7, r6, lsl #2]        @ splits from this call site's bucket + 1
-    mov     sp, r5                      @ switch: one instruction
+    TRACK_DEPTH __mcusplit_hwm_begin, __mcusplit_hwm_end
+    SWITCH_TO r5
     blx     ip
-    ldr     ip, [r5]                    @ back (r4, r5 survived the body)
-    mov     sp, ip                      @ switch back
+    ldr     ip, [r5]                    @ back (r4-r7 survived the body)
+    SWITCH_BACK
 __mcusplit_give_begin:
     ldr     r6, [r4]
     str     r6, [r5]                    @ header.link = head
@@ -106,6 +208,10 @@ __mcusplit_give_end:
     .global __mcusplit_take_args_end
     .global __mcusplit_give_args_begin
     .global __mcusplit_give_args_end
+#if defined(MCUSPLIT_TASK_HWM)
+    .global __mcusplit_hwm_args_begin
+    .global __mcusplit_hwm_args_end
+#endif
     .p2align 2
     .thumb_func
 __morestack_args:
@@ -114,7 +220,7 @@ __morestack_args:
 __mcusplit_take_args_begin:
 .Ltake_args:
     ldr     r5, [r4]
-    cbz     r5, .Lexhausted_args
+    IF_ZERO_GOTO .Lexhausted_args
     ldr     r6, [r5]
     str     r6, [r4]                    @ commit: head = next
 __mcusplit_take_args_end:
@@ -125,21 +231,22 @@ __mcusplit_take_args_end:
     ldr     r8, [r7, r6, lsl #2]
     add     r8, r8, #1
     str     r8, [r7, r6, lsl #2]
+    TRACK_DEPTH __mcusplit_hwm_args_begin, __mcusplit_hwm_args_end
     ldrh    r7, [ip, #-(CHECK_LEN + 2 + 1)]   @ argument bytes
     str     r7, [r5, #12]
     adds    r6, r7, #7
     bic     r6, r6, #7
-    sub     r6, r5, r6                  @ the body's sp: arguments below the header, 8-aligned
-    add     r8, sp, #24
+    sub     r8, r5, r6                  @ the body's sp: arguments below the header, 8-aligned
+    add     r6, sp, #24
 1:  subs    r7, #4
     bmi     2f
-    ldr     lr, [r8, r7]
-    str     lr, [r6, r7]
+    ldr     lr, [r6, r7]
+    str     lr, [r8, r7]
     b       1b
-2:  mov     sp, r6
+2:  SWITCH_TO r8
     blx     ip
     ldr     ip, [r5]
-    mov     sp, ip                      @ switch back
+    SWITCH_BACK
 __mcusplit_give_args_begin:
     ldr     r6, [r4]
     str     r6, [r5]

@@ -41,7 +41,7 @@ void mcusplit_pool_init(void)
         struct mcusplit_segment_header *h = header_of(base);
         h->link = (uintptr_t)next;
         h->site = 0;
-        h->owner = 0;
+        h->depth = 0;
         h->arg_bytes = 0;
         *(volatile uint32_t *)base = MCUSPLIT_CANARY;
         next = h;
@@ -52,7 +52,7 @@ void mcusplit_pool_init(void)
     struct mcusplit_segment_header *initial = (struct mcusplit_segment_header *)(__mcusplit_stack_top - HEADER);
     initial->link = 0;
     initial->site = 0;
-    initial->owner = 0;
+    initial->depth = INT32_MIN;         /* the handler stack: its chain's depths never count for a task */
     initial->arg_bytes = 0;
 }
 
@@ -68,6 +68,15 @@ void mcusplit_stats_read(struct mcusplit_stats *out)
          h = (struct mcusplit_segment_header *)h->link)
         free_count++;
     uint32_t hwm = 0, splits = 0;
+#if defined(MCUSPLIT_GUARD_MPU)
+    /* The MPU guard covers the bottom of the stack this runs on: read the canaries with the MPU
+     * off and interrupts masked, then put both back. */
+    uint32_t primask;
+    __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
+    uint32_t mpu_ctrl = *(volatile uint32_t *)0xE000ED94u;
+    *(volatile uint32_t *)0xE000ED94u = 0;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
     uint32_t overflows = *(volatile uint32_t *)__mcusplit_stack_base != MCUSPLIT_CANARY;
     for (uint32_t i = 0; i < count; i++) {
         uintptr_t base = (uintptr_t)__mcusplit_pool_start + i * SEG;
@@ -76,6 +85,10 @@ void mcusplit_stats_read(struct mcusplit_stats *out)
         if (*(volatile uint32_t *)base != MCUSPLIT_CANARY)
             overflows++;
     }
+#if defined(MCUSPLIT_GUARD_MPU)
+    *(volatile uint32_t *)0xE000ED94u = mpu_ctrl;
+    __asm__ volatile("dsb\n\tisb\n\tmsr primask, %0" ::"r"(primask) : "memory");
+#endif
     for (uint32_t b = 0; b < MCUSPLIT_SITE_BUCKETS; b++)
         splits += __mcusplit_site_splits[b];
     out->version = MCUSPLIT_REPORT_VERSION;
@@ -133,6 +146,10 @@ static void report_hot_sites(void)
     }
 }
 
+/* The scheduler's, when the firmware uses tasks (weak: undefined, and so NULL, without it). */
+extern void mcusplit_tasks_report(void) __attribute__((weak));
+extern int mcusplit_sched_wait_for_segment(uintptr_t function, uintptr_t call_site) __attribute__((weak));
+
 void mcusplit_report(void)
 {
     mcusplit_stats_read(&mcusplit_stats_snapshot);
@@ -146,10 +163,15 @@ void mcusplit_report(void)
     put_field(" overflows=", s->overflows);
     mcusplit_puts("\n");
     report_hot_sites();
+    if (mcusplit_tasks_report)
+        mcusplit_tasks_report();
 }
 
 __attribute__((weak)) void mcusplit_pool_exhausted(uintptr_t function, uintptr_t call_site)
 {
+    /* A task waits until a segment is given back (the scheduler says whether this is a task). */
+    if (mcusplit_sched_wait_for_segment && mcusplit_sched_wait_for_segment(function & ~1u, call_site & ~1u))
+        return;
     mcusplit_puts("@mcusplit v1 pool-exhausted fn=");
     mcusplit_put_hex((uint32_t)function & ~1u);
     mcusplit_puts(" site=");

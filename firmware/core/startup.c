@@ -19,6 +19,33 @@ extern int main(void);
 #define SCB_CFSR   (*(volatile uint32_t *)0xE000ED28u)
 #define SCB_HFSR   (*(volatile uint32_t *)0xE000ED2Cu)
 
+#define MPU_CTRL   (*(volatile uint32_t *)0xE000ED94u)
+#define MPU_RNR    (*(volatile uint32_t *)0xE000ED98u)
+#define MPU_RBAR   (*(volatile uint32_t *)0xE000ED9Cu)
+#define MPU_RASR   (*(volatile uint32_t *)0xE000EDA0u)
+#define SCB_SHCSR  (*(volatile uint32_t *)0xE000ED24u)
+#define MPU_GUARD_REGION 7u
+
+extern char __mcusplit_stack_base[];
+
+/* The hardware guard of the first stack; __morestack and the scheduler move it with sp. */
+static void guard_init(void)
+{
+#if defined(MCUSPLIT_GUARD_SPLIM)
+    __asm__ volatile("msr msplim, %0" ::"r"(__mcusplit_stack_base));
+#elif defined(MCUSPLIT_GUARD_MPU)
+    /* Region 7 (the highest priority): 32 bytes, no access, never executed. The default memory
+     * map stays in force for everything else (PRIVDEFENA). RNR stays 7: __morestack writes RBAR
+     * without VALID, which addresses the region RNR selects. */
+    MPU_RNR = MPU_GUARD_REGION;
+    MPU_RBAR = (uint32_t)__mcusplit_stack_base;
+    MPU_RASR = (1u << 28) | (0u << 24) | (4u << 1) | 1u;   /* XN, AP = no access, 2^(4+1) bytes, on */
+    MPU_CTRL = (1u << 2) | 1u;                              /* PRIVDEFENA | ENABLE */
+    SCB_SHCSR |= 1u << 16;                                  /* MemManage faults report as such */
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
+}
+
 /* The register-limit experiment (morestack_r9_v7m.S) sets r9 here; nothing to do otherwise. */
 __attribute__((weak)) void mcusplit_check_register_init(void) {}
 
@@ -36,11 +63,17 @@ void Reset_Handler(void)
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
     mcusplit_pool_init();
+    guard_init();
     mcusplit_check_register_init();
     mcusplit_board_init();
     mcusplit_console_init();
     mcusplit_exit(main());
 }
+
+/* Where fault reports run: the stack that faulted may be the one that overflowed. */
+uint64_t mcusplit_fault_stack[64];
+uint32_t mcusplit_guard_at_fault;
+#define MPU_RBAR_SAVED mcusplit_guard_at_fault
 
 /* Called with the exception frame the fault pushed; never returns. */
 void mcusplit_fault_report(const uint32_t *frame, uint32_t exc_return)
@@ -64,6 +97,25 @@ void mcusplit_fault_report(const uint32_t *frame, uint32_t exc_return)
     mcusplit_put_hex(SCB_HFSR);
 #endif
     mcusplit_puts("\n");
+#if defined(MCUSPLIT_GUARD_SPLIM)
+    if (SCB_CFSR & (1u << 20)) {                    /* UFSR.STKOF: a stack ran into its limit */
+        mcusplit_puts("@mcusplit v1 stack-overflow guard=stack-limit pc=");
+        mcusplit_put_hex(frame[6]);
+        mcusplit_puts("\n");
+        mcusplit_exit(MCUSPLIT_EXIT_STACK_OVERFLOW);
+    }
+#elif defined(MCUSPLIT_GUARD_MPU)
+    /* MMFSR: MSTKERR (an exception frame hit the guard) or DACCVIOL at a valid MMFAR inside it. */
+    uint32_t mmfsr = SCB_CFSR & 0xFFu;
+    uint32_t mmfar = *(volatile uint32_t *)0xE000ED34u;
+    uint32_t guard = MPU_RBAR_SAVED & ~31u;
+    if ((mmfsr & 0x10u) || ((mmfsr & 0x82u) == 0x82u && mmfar - guard < 32u)) {
+        mcusplit_puts("@mcusplit v1 stack-overflow guard=mpu pc=");
+        mcusplit_put_hex(frame[6]);
+        mcusplit_puts("\n");
+        mcusplit_exit(MCUSPLIT_EXIT_STACK_OVERFLOW);
+    }
+#endif
     mcusplit_exit(MCUSPLIT_EXIT_FAULT);
 }
 
@@ -80,6 +132,23 @@ __attribute__((naked)) void mcusplit_fault_entry(void)
         "1:\n\t"
         "mrs r0, msp\n"
         "2:\n\t"
+#if defined(MCUSPLIT_GUARD_SPLIM)
+        "movs r2, #0\n\t"
+        "msr msplim, r2\n\t"                  /* the report runs on its own stack, unguarded */
+        "msr psplim, r2\n\t"
+#elif defined(MCUSPLIT_GUARD_MPU)
+        "ldr r2, =0xE000ED9C\n\t"
+        "ldr r3, [r2]\n\t"
+        "ldr r2, =mcusplit_guard_at_fault\n\t"
+        "str r3, [r2]\n\t"                     /* where the guard was, for the report */
+        "ldr r2, =0xE000ED94\n\t"
+        "movs r3, #0\n\t"
+        "str r3, [r2]\n\t"                     /* MPU off: the report may read any stack */
+        "dsb\n\t"
+        "isb\n\t"
+#endif
+        "ldr r2, =mcusplit_fault_stack + 512\n\t"
+        "mov sp, r2\n\t"
         "ldr r2, =mcusplit_fault_report\n\t"
         "bx r2\n\t"
         ".ltorg\n");

@@ -45,7 +45,7 @@ extern "C" {
 struct mcusplit_segment_header {
     uintptr_t link;        /* in use: sp of the previous stack; free: next free header */
     uintptr_t site;        /* return address of the latest call that split into it (0: never taken) */
-    uint32_t owner;        /* the scheduler's: the task holding it */
+    int32_t depth;         /* with tasks: stacks in its chain up to it (negative: the handler stack) */
     uint32_t arg_bytes;    /* stack-argument bytes copied by the latest split */
 };
 

@@ -266,6 +266,10 @@ class FunctionWalker:
         if target is None:
             info.calls.append(CallSite(ins.address, depth, (), kind, "unresolved"))
             return
+        if kind == "call" and target == ins.address + ins.size:
+            # lld links a call to an undefined weak function (`if (hook) hook();`) as a call to
+            # the next instruction; the guard around it never lets it run.
+            return
         resolved, resolution = self.resolve_function(target)
         if resolved is None:
             info.calls.append(CallSite(ins.address, depth, (), kind, "unresolved"))

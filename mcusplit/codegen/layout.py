@@ -18,6 +18,19 @@ DEFAULT_RESERVE = 256
 DEFAULT_RESERVE_FPU = 320          # room for a 104-byte lazy-FP exception frame on top
 MORESTACK_PUSH_BYTES = 24         # the most __morestack pushes on the old stack before switching
 HANDLER_ENTRY_BYTES = 32          # margin for an interrupt handler's unchecked entry code
+MPU_GUARD_BYTES = 32              # the MPU guard region at the bottom of the active segment
+
+
+def resolve_guard(guard: str, core: Core) -> str:
+    """The hardware guard a build gets: "none", "stack-limit" (ARMv8-M) or "mpu" (ARMv7-M)."""
+    if guard == "auto":
+        return "stack-limit" if core.has_stack_limit_regs else "none"
+    if guard == "stack-limit" and not core.has_stack_limit_regs:
+        raise ValueError(f"pool.guard = \"stack-limit\" needs ARMv8-M stack limit registers; {core.key} "
+                         "has none (use \"mpu\" on ARMv7-M)")
+    if guard == "mpu" and core.arch not in ("v7m", "v7em"):
+        raise ValueError(f"pool.guard = \"mpu\" is for ARMv7-M MPUs (PMSAv7); {core.key} is {core.arch}")
+    return guard
 
 
 def thumb2_modified_immediate(value: int) -> bool:
@@ -42,13 +55,20 @@ class StackLayout:
     reserve: int
     exception_frame: int = 36       # bytes an interrupt pushes (core-dependent, see Core)
     leaf_allowance: int = 0         # leaves with frames up to this get no check (they run in the reserve)
+    guard: str = "none"             # resolved hardware guard: none | stack-limit | mpu
 
     @classmethod
     def for_build(cls, pool: PoolConfig, core: Core, leaf_allowance: int = 0) -> StackLayout:
         reserve = pool.reserve
         if reserve is None:
             reserve = DEFAULT_RESERVE_FPU if core.fpu else DEFAULT_RESERVE
-        return cls(pool.segment_size, pool.segments, reserve, core.exception_frame_bytes, leaf_allowance)
+        return cls(pool.segment_size, pool.segments, reserve, core.exception_frame_bytes, leaf_allowance,
+                   resolve_guard(pool.guard, core))
+
+    @property
+    def guard_bytes(self) -> int:
+        """Bytes at the bottom of every stack no code may touch (the MPU guard region)."""
+        return MPU_GUARD_BYTES if self.guard == "mpu" else 0
 
     @property
     def unchecked_allowance(self) -> int:
@@ -56,7 +76,7 @@ class StackLayout:
         which must still hold an exception frame, __morestack's pushes, a handler's entry and an
         unchecked leaf it may call."""
         return (self.reserve - self.exception_frame - MORESTACK_PUSH_BYTES - HANDLER_ENTRY_BYTES
-                - self.leaf_allowance)
+                - self.leaf_allowance - self.guard_bytes)
 
     @property
     def shift(self) -> int:

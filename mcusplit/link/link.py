@@ -40,11 +40,16 @@ def compiler_rt(core: Core, scratch: Path) -> Path:
     return Path(m.group(1))
 
 
-def link(objects: list[Path], script: Path, elf: Path, map_file: Path, core: Core) -> Path:
+def link(objects: list[Path], script: Path, elf: Path, map_file: Path, core: Core,
+         lazy_objects: list[Path] | None = None) -> Path:
+    """lazy_objects are linked like archive members: only when something refers to them."""
     runtime_lib = compiler_rt(core, elf.parent / "obj" / "compiler-rt")
     # max-page-size: file offsets of segments need no 64 KiB alignment on bare metal (smaller ELFs)
     cmd: list[str | Path] = [*lld(), "--error-limit=0", "-T", script, "--gc-sections", "-Bstatic",
                              "-no-pie", "--build-id=none", "-z", "max-page-size=4096", f"-Map={map_file}", "-o", elf,
-                             *objects, runtime_lib]
+                             *objects]
+    if lazy_objects:
+        cmd += ["--start-lib", *lazy_objects, "--end-lib"]
+    cmd.append(runtime_lib)
     run_tool(cmd, f"linking {elf.name}")
     return elf

@@ -24,6 +24,7 @@ __mcusplit_seg_shift = {layout.shift};
 __mcusplit_seg_count = {segments};
 __mcusplit_stack_size = {stack_size};
 __mcusplit_reserve = {layout.reserve};
+__mcusplit_guard_bytes = {layout.guard_bytes};
 
 INCLUDE "{common_dir / 'common.ld'}"
 """

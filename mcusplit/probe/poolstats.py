@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..analysis.elf import Firmware
 from ..errors import McusplitError
 
-HEADER_BYTES = 16                   # struct mcusplit_segment_header: link, site, owner, arg_bytes
+HEADER_BYTES = 16                   # struct mcusplit_segment_header: link, site, depth, arg_bytes
 SITE_BUCKETS = 64                   # MCUSPLIT_SITE_BUCKETS: splits counted by call site
 STATS_WORDS = 7                     # struct mcusplit_stats: version, seg_size, seg_count, in_use, hwm, splits,
                                     # overflows

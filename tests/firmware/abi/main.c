@@ -73,6 +73,18 @@ __attribute__((noinline)) uint32_t big_frame(uint32_t seed)
     return sum;
 }
 
+/* Frame beyond what "full" elision may ask a caller to cover (cover_budget 256): keeps its check. */
+__attribute__((noinline)) uint32_t huge_frame(uint32_t seed)
+{
+    volatile uint32_t table[150];              /* 600 bytes */
+    for (int i = 0; i < 150; i++)
+        table[i] = seed + (uint32_t)i * 0x9E3779B9u;
+    uint32_t sum = 0;
+    for (int i = 149; i >= 0; i -= 3)
+        sum = (sum << 5) + sum + table[i];
+    return sum;
+}
+
 __attribute__((noinline)) int32_t add3(int32_t a, int32_t b, int32_t c) { return a + b + c; }
 __attribute__((noinline)) int32_t mul3(int32_t a, int32_t b, int32_t c) { return a * b * c; }
 __attribute__((noinline)) int32_t mix3(int32_t a, int32_t b, int32_t c) { return (a ^ b) - c; }
@@ -147,7 +159,11 @@ static void probe_struct(int32_t k)
     fold((uint32_t)(r.x + r.y * 3 + r.z * 5));
     fold(bits_of_double(r.w));
 }
-static void probe_big(int32_t k) { fold(big_frame((uint32_t)k * 2654435761u)); }
+static void probe_big(int32_t k)
+{
+    fold(big_frame((uint32_t)k * 2654435761u));
+    fold(huge_frame((uint32_t)k));
+}
 static void probe_pointers(int32_t k) { fold((uint32_t)ops[k % 3](k, 3, 4)); }
 static void probe_tail(int32_t k) { fold((uint32_t)tail_caller(k, 5)); }
 static void probe_va(int32_t k) { fold((uint32_t)sum_va(6, k, 2, 3, 4, 5, 6)); }
