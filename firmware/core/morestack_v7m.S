@@ -80,16 +80,22 @@
  * header is r5), moving the guard with it. Leaves in r6 what SWITCH_BACK needs. Uses r6, r7, lr.
  *  - MCUSPLIT_GUARD_SPLIM (ARMv8-M): the active stack's limit register (PSPLIM on a task's PSP,
  *    MSPLIM otherwise) follows sp to the bottom of its segment. It is 0 while sp moves, so
- *    that neither stack is ever below its limit, even for an interrupt in between.
+ *    that neither stack is ever below its limit, even for an interrupt in between. On the way
+ *    back it gets the value SWITCH_TO found (kept in r6), not one computed from sp: a handler
+ *    that splits while the code it interrupted is between `msr msplim, 0` and `mov sp, ip`
+ *    must leave 0 there, or that `mov sp` to the lower, older segment faults (STKOF).
  *  - MCUSPLIT_GUARD_MPU (ARMv7-M): MPU region GUARD_REGION, 32 bytes without access at the
  *    bottom of the segment sp runs on; the previous guard comes back on the way out. */
 #define GUARD_REGION 7
 #define MPU_RBAR 0xE000ED9C
     .macro SWITCH_TO target
 #if defined(MCUSPLIT_GUARD_SPLIM)
-    mrs     r6, psp
-    cmp     r6, sp                      @ eq: a task on PSP; ne: MSP
+    mrs     r7, psp
+    cmp     r7, sp                      @ eq: a task on PSP; ne: MSP
     mov     lr, #0
+    ite     eq
+    mrseq   r6, psplim                  @ the limit now: SWITCH_BACK puts back exactly this
+    mrsne   r6, msplim
     lsr     r7, r5, #MCUSPLIT_SEG_SHIFT
     lsl     r7, r7, #MCUSPLIT_SEG_SHIFT @ the new segment's bottom
     ite     eq
@@ -115,18 +121,16 @@
 /* Back to the old stack (ip = its sp), the guard with it. Uses r6, r7. */
     .macro SWITCH_BACK
 #if defined(MCUSPLIT_GUARD_SPLIM)
-    mrs     r6, psp
-    cmp     r6, sp
+    mrs     r7, psp
+    cmp     r7, sp
     mov     r7, #0
     ite     eq
     msreq   psplim, r7
     msrne   msplim, r7
     mov     sp, ip
-    lsr     r7, ip, #MCUSPLIT_SEG_SHIFT
-    lsl     r7, r7, #MCUSPLIT_SEG_SHIFT
     ite     eq
-    msreq   psplim, r7
-    msrne   msplim, r7
+    msreq   psplim, r6                  @ the limit SWITCH_TO found, not one computed from sp:
+    msrne   msplim, r6                  @ see the note above
 #elif defined(MCUSPLIT_GUARD_MPU)
     mov     sp, ip
     ldr     r7, =MPU_RBAR
