@@ -18,6 +18,7 @@ from .cores import CORES, Core
 from .errors import BoardError
 
 CONSOLE_DRIVERS = ("cmsdk-uart", "stm32-usart", "nrf51-uart", "stellaris-uart")
+TIMER_DRIVERS = ("cmsdk-timer", "stm32-tim", "nrf51-timer", "stellaris-gptm")
 EXIT_METHODS = ("semihosting", "halt")
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([KkMm]?)(?:i?[Bb])?\s*$")
@@ -43,6 +44,16 @@ class Console:
 
 
 @dataclass(frozen=True)
+class Timer:
+    """A second interrupt timer besides SysTick (firmware/core/timer/<driver>.c)."""
+    driver: str
+    base: int
+    irq: int                 # its interrupt number (vector 16 + irq), routed to Timer_IRQHandler
+    clock_hz: int            # the counter's input clock on the board
+    setup: tuple[tuple[int, int], ...] = ()   # (address, bits) OR-ed in before the timer is started
+
+
+@dataclass(frozen=True)
 class QemuMachine:
     machine: str
     serial_index: int        # which -serial option the console UART is
@@ -59,6 +70,7 @@ class Board:
     irq_count: int
     console: Console
     exit_method: str
+    timer: Timer | None
     qemu: QemuMachine | None
     pyocd_target: str | None
     variant: str | None
@@ -173,6 +185,14 @@ def load(name_or_path: str, variant: str | None = None) -> Board:
     return parse(raw, path, variant)
 
 
+def _setup_writes(table: _Table) -> tuple[tuple[int, int], ...]:
+    setup_raw = table.get("setup", list, [])
+    if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                           for v in p) for p in setup_raw):
+        raise BoardError("setup must be a list of [address, bits] pairs of integers", table.where)
+    return tuple((a, b) for a, b in setup_raw)
+
+
 def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
     where = str(path)
     variants_raw = raw.get("variants", {})
@@ -227,13 +247,28 @@ def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
     if driver not in CONSOLE_DRIVERS:
         raise BoardError(f"unknown console driver '{driver}' (known: {', '.join(CONSOLE_DRIVERS)})",
                          console_t.where)
-    setup_raw = console_t.get("setup", list, [])
-    if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
-                                                           for v in p) for p in setup_raw):
-        raise BoardError("setup must be a list of [address, bits] pairs of integers", console_t.where)
     console = Console(driver, console_t.get("base", int), console_t.get("baud", int, 115200),
-                      console_t.get("clock_hz", int, 16_000_000), tuple((a, b) for a, b in setup_raw))
+                      console_t.get("clock_hz", int, 16_000_000), _setup_writes(console_t))
     console_t.finish()
+
+    timer = None
+    timer_t = top.table("timer", required=False)
+    if timer_t is not None:
+        timer_driver = timer_t.get("driver", str)
+        if timer_driver not in TIMER_DRIVERS:
+            raise BoardError(f"unknown timer driver '{timer_driver}' (known: {', '.join(TIMER_DRIVERS)})",
+                             timer_t.where)
+        base = timer_t.get("base", int)
+        if base < 0 or base >= 1 << 32 or base % 4:
+            raise BoardError(f"base must be a 4-byte aligned 32-bit address, got {base:#x}", timer_t.where)
+        irq = timer_t.get("irq", int)
+        if not 0 <= irq < irq_count:
+            raise BoardError(f"irq must be 0..{irq_count - 1} (irq_count = {irq_count}), got {irq}", timer_t.where)
+        clock_hz = timer_t.get("clock_hz", int)
+        if clock_hz <= 0:
+            raise BoardError(f"clock_hz must be positive, got {clock_hz}", timer_t.where)
+        timer = Timer(timer_driver, base, irq, clock_hz, _setup_writes(timer_t))
+        timer_t.finish()
 
     exit_method = top.get("exit", str, "semihosting")
     if exit_method not in EXIT_METHODS:
@@ -256,6 +291,6 @@ def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
     top.finish()
 
     return Board(name=name, description=description, core=CORES[core_key], flash=regions["flash"],
-                 ram=regions["ram"], irq_count=irq_count, console=console, exit_method=exit_method,
+                 ram=regions["ram"], irq_count=irq_count, console=console, exit_method=exit_method, timer=timer,
                  qemu=qemu, pyocd_target=pyocd_target, variant=chosen if variants_raw else None,
                  variants=tuple(sorted(variants_raw)), path=path)

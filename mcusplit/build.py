@@ -132,6 +132,10 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         runtime_defines["MCUSPLIT_GUARD_SPLIM"] = "1"
     elif layout.guard == "mpu":
         runtime_defines["MCUSPLIT_GUARD_MPU"] = "1"
+    if board.timer is not None:
+        runtime_defines.update({"MCUSPLIT_TIMER_BASE": f"{board.timer.base:#x}u",
+                                "MCUSPLIT_TIMER_IRQ": f"{board.timer.irq}u",
+                                "MCUSPLIT_TIMER_CLOCK": f"{board.timer.clock_hz}u"})
     includes = [firmware / "include", firmware / "core", firmware / "tasks"]
     board_c = work / "board.c"
     board_c.write_text(board_source.render(board))
@@ -140,6 +144,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     core_sources = [firmware / "core" / name for name in RUNTIME_CORE]
     core_sources.append(firmware / "core" / "console" / f"{board.console.driver}.c")
+    core_sources.append(firmware / "core" / "timer" / f"{board.timer.driver if board.timer else 'none'}.c")
     if prologue_style in ("llvm", "r9"):
         if prologue_style == "r9" and not core.thumb2:
             raise BuildError("the register-limit (r9) experiment is for Thumb-2 cores only", board.name)

@@ -161,8 +161,11 @@ def build(project_path: Path, board: str, variant: str | None, out_dir: Path | N
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before the run is stopped.")
 @click.option("--count-instructions", is_flag=True,
               help="Exact executed-instruction count (QEMU -icount shift=0 and a counting plugin).")
+@click.option("--icount", is_flag=True,
+              help="Deterministic timing (QEMU -icount shift=0: 1 ns per instruction), so interrupts land on "
+                   "the same instructions in every run.")
 @guarded
-def run(elf: Path, board: str, variant: str | None, timeout: float, count_instructions: bool) -> None:
+def run(elf: Path, board: str, variant: str | None, timeout: float, count_instructions: bool, icount: bool) -> None:
     """Run ELF on the board's QEMU machine; the console streams, the exit status is the firmware's."""
     from .analysis.symbols import Symbolizer
     from .emu import qemu
@@ -173,7 +176,8 @@ def run(elf: Path, board: str, variant: str | None, timeout: float, count_instru
     def echo(line: str) -> None:
         print(symbols.annotate(line) if symbols else line, flush=True)
 
-    result = qemu.run(board_rec, elf, timeout=timeout, count_instructions=count_instructions, echo=echo)
+    result = qemu.run(board_rec, elf, timeout=timeout, count_instructions=count_instructions, echo=echo,
+                      icount_exact=icount)
     stats = result.report.stats
     if stats:
         err.print(f"[dim]watermarks: {stats.get('hwm', 0)} of {stats.get('segments', 0)} segments at most "

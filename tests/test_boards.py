@@ -101,3 +101,63 @@ def test_cli_boards_lists_every_board():
     assert proc.returncode == 0
     for name in boards.available():
         assert name in proc.stdout
+
+
+TIMER = """
+[timer]
+driver = "cmsdk-timer"
+base = 0x40000000
+irq = 8
+clock_hz = 25000000
+"""
+
+
+def test_timer_table_is_optional_and_parsed(tmp_path):
+    assert boards.load(str(write_board(tmp_path, GOOD))).timer is None
+    timer = boards.load(str(write_board(tmp_path, GOOD + TIMER))).timer
+    assert (timer.driver, timer.base, timer.irq, timer.clock_hz, timer.setup) == ("cmsdk-timer", 0x40000000, 8,
+                                                                                  25_000_000, ())
+    with_setup = GOOD + TIMER + "setup = [[0x400FE104, 0x10000]]\n"
+    assert boards.load(str(write_board(tmp_path, with_setup))).timer.setup == ((0x400FE104, 0x10000),)
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda t: t.replace('"cmsdk-timer"', '"pit9000"'), "unknown timer driver 'pit9000'"),
+    (lambda t: t.replace("irq = 8", "irq = 32"), "irq must be 0..31 (irq_count = 32), got 32"),
+    (lambda t: t.replace("irq = 8", "irq = -1"), "irq must be 0..31"),
+    (lambda t: t.replace("base = 0x40000000\n", ""), "missing required key 'base'"),
+    (lambda t: t.replace("base = 0x40000000", "base = 0x40000002"), "4-byte aligned"),
+    (lambda t: t.replace("clock_hz = 25000000", "clock_hz = 0"), "clock_hz must be positive"),
+    (lambda t: t.replace("clock_hz = 25000000", "clock_hz = 25000000\nperiod = 5"), "unknown key(s) period"),
+    (lambda t: t + "setup = [0x400FE104]\n", "setup must be a list of [address, bits] pairs"),
+    (lambda t: t.replace("irq = 8", 'irq = "8"'), "'irq' must be int"),
+])
+def test_bad_timer_tables_name_file_table_and_problem(tmp_path, mutate, expected):
+    path = write_board(tmp_path, GOOD.format(name="myboard") + mutate(TIMER))
+    with pytest.raises(BoardError) as info:
+        boards.load(str(path))
+    message = info.value.one_line()
+    assert expected in message
+    assert str(path) in message and "[timer]" in message
+    assert "\n" not in message
+
+
+def test_timer_interrupt_is_routed_to_timer_irqhandler(tmp_path):
+    from mcusplit.link import board_source
+
+    plain = board_source.render(boards.load(str(write_board(tmp_path, GOOD))))
+    assert "    IRQ8_Handler," in plain and "Timer_IRQHandler" not in plain
+    assert "void mcusplit_timer_board_init(void)\n{\n}" in plain
+    timed = board_source.render(boards.load(str(write_board(tmp_path, GOOD + TIMER + "setup = [[0x400FE104, 1]]\n"))))
+    vectors = timed[timed.index("__isr_vector_table"):]
+    slots = [line.strip().rstrip(",") for line in vectors.splitlines()[1:] if line.startswith("    ")]
+    assert slots[16 + 8] == "Timer_IRQHandler" and "IRQ8_Handler" not in slots
+    assert 'void Timer_IRQHandler(void) __attribute__((weak, alias("Default_Handler")));' in timed
+    assert "*(volatile uint32_t *)0x400fe104u |= 0x00000001u;" in timed
+
+
+def test_every_shipped_board_has_a_timer():
+    for name in boards.available():
+        timer = boards.load(name).timer
+        assert timer is not None, f"{name}: no [timer] (say why in the board file and README, or add one)"
+        assert timer.irq < boards.load(name).irq_count

@@ -63,9 +63,11 @@ def command(board: Board, elf: Path, icount_exact: bool = False, plugin_args: li
 
 def run(board: Board, elf: Path, timeout: float = 30.0, count_instructions: bool = False,
         count_ranges: list[tuple[int, int]] | None = None, echo: Callable[[str], None] | None = None,
-        extra: tuple[str, ...] = ()) -> RunResult:
+        extra: tuple[str, ...] = (), icount_exact: bool = False) -> RunResult:
     """Run to the firmware's exit (or the timeout). With count_instructions, -icount shift=0 and the
-    counting plugin give exact executed-instruction counts (total and per address range)."""
+    counting plugin give exact executed-instruction counts (total and per address range).
+    icount_exact alone gives -icount shift=0: virtual time advances 1 ns per instruction, so timer
+    interrupts land on the same instructions in every run (deterministic interrupt timing)."""
     if not elf.is_file():
         raise ToolError("no such ELF file", str(elf))
     with tempfile.TemporaryDirectory(prefix="mcusplit-run-") as tmp:
@@ -73,7 +75,8 @@ def run(board: Board, elf: Path, timeout: float = 30.0, count_instructions: bool
         plugin_args = None
         if count_instructions or count_ranges:
             plugin_args = [f"out={count_file}"] + [f"range={lo:#x}:{hi:#x}" for lo, hi in count_ranges or []]
-        cmd = command(board, elf, icount_exact=plugin_args is not None, plugin_args=plugin_args, extra=extra)
+        cmd = command(board, elf, icount_exact=icount_exact or plugin_args is not None, plugin_args=plugin_args,
+                      extra=extra)
         result = _supervise(cmd, board, timeout, echo)
         if plugin_args is not None and count_file.is_file():
             result.instructions, result.range_counts = icount.parse(count_file)
