@@ -227,6 +227,15 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
                 dropped, raised = sorted({*dropped, *report.dropped}), report.raised
             except optimize_plan.NotOptimizable as exc:
                 notes.append(f"{name}: note: check elision stopped at small subtrees: {exc.one_line()}")
+    if split_stack and uses_tasks:
+        from .analysis.config import load as load_annotations
+        from .errors import McusplitError
+        from .optimize.proof import embed
+
+        try:
+            notes.append(f"{name}: note: {embed(elf, load_annotations(project.config_path))}")
+        except McusplitError as exc:
+            notes.append(f"{name}: note: no proof embedded: {exc.one_line()}")
     bin_path, hex_path = out_dir / f"{name}.bin", out_dir / f"{name}.hex"
     outputs.write_images(elf, bin_path, hex_path)
     flash, ram = _usage(elf, board)

@@ -36,16 +36,19 @@
 
     .section .text.__morestack, "ax", %progbits
 
-/* Count a split in its call site's bucket: r6 = call site; clobbers r6, r7. */
-    .macro COUNT_SITE
+/* Count a split in its call site's bucket: r6 = call site; clobbers r6, r7. The increment is a
+ * restartable region (a task switched out inside it does it again). */
+    .macro COUNT_SITE begin, end
     lsls    r6, r6, #25
     lsrs    r6, r6, #26                 @ (site >> 1) & 63
     lsls    r6, r6, #2
     ldr     r7, =__mcusplit_site_splits
     adds    r7, r6
+\begin:
     ldr     r6, [r7]
     adds    r6, #1
     str     r6, [r7]
+\end:
     .endm
 
 
@@ -82,6 +85,8 @@
     .global __mcusplit_take_end
     .global __mcusplit_give_begin
     .global __mcusplit_give_end
+    .global __mcusplit_count_begin
+    .global __mcusplit_count_end
 #if defined(MCUSPLIT_TASK_HWM)
     .global __mcusplit_hwm_begin
     .global __mcusplit_hwm_end
@@ -115,7 +120,7 @@ __mcusplit_take_end:
     str     r6, [r5]                    @ saved sp
     ldr     r6, [sp, #16]
     str     r6, [r5, #4]                @ call site
-    COUNT_SITE
+    COUNT_SITE __mcusplit_count_begin, __mcusplit_count_end
     TRACK_DEPTH __mcusplit_hwm_begin, __mcusplit_hwm_end
     mov     sp, r5                      @ switch: one instruction
     blx     ip
@@ -149,6 +154,8 @@ __mcusplit_give_end:
     .global __mcusplit_take_args_end
     .global __mcusplit_give_args_begin
     .global __mcusplit_give_args_end
+    .global __mcusplit_count_args_begin
+    .global __mcusplit_count_args_end
 #if defined(MCUSPLIT_TASK_HWM)
     .global __mcusplit_hwm_args_begin
     .global __mcusplit_hwm_args_end
@@ -185,7 +192,7 @@ __mcusplit_take_args_end:
     str     r6, [r5]                    @ saved sp
     ldr     r6, [sp, #16]
     str     r6, [r5, #4]                @ call site
-    COUNT_SITE
+    COUNT_SITE __mcusplit_count_args_begin, __mcusplit_count_args_end
     TRACK_DEPTH __mcusplit_hwm_args_begin, __mcusplit_hwm_args_end
     mov     r7, lr
     str     r7, [r5, #12]               @ argument bytes

@@ -157,6 +157,8 @@
     .global __mcusplit_take_end
     .global __mcusplit_give_begin
     .global __mcusplit_give_end
+    .global __mcusplit_count_begin
+    .global __mcusplit_count_end
 #if defined(MCUSPLIT_TASK_HWM)
     .global __mcusplit_hwm_begin
     .global __mcusplit_hwm_end
@@ -177,9 +179,11 @@ __mcusplit_take_end:
     strd    r6, lr, [r5]                @ saved sp, call site
     ubfx    r6, lr, #1, #SITE_BITS
     ldr     r7, =__mcusplit_site_splits
+__mcusplit_count_begin:
     ldr     lr, [r7, r6, lsl #2]
     add     lr, lr, #1
     str     lr, [r7, r6, lsl #2]        @ splits from this call site's bucket + 1
+__mcusplit_count_end:
     TRACK_DEPTH __mcusplit_hwm_begin, __mcusplit_hwm_end
     SWITCH_TO r5
     blx     ip
@@ -212,6 +216,8 @@ __mcusplit_give_end:
     .global __mcusplit_take_args_end
     .global __mcusplit_give_args_begin
     .global __mcusplit_give_args_end
+    .global __mcusplit_count_args_begin
+    .global __mcusplit_count_args_end
 #if defined(MCUSPLIT_TASK_HWM)
     .global __mcusplit_hwm_args_begin
     .global __mcusplit_hwm_args_end
@@ -232,9 +238,11 @@ __mcusplit_take_args_end:
     strd    r6, lr, [r5]                @ saved sp, call site
     ubfx    r6, lr, #1, #SITE_BITS
     ldr     r7, =__mcusplit_site_splits
+__mcusplit_count_args_begin:
     ldr     r8, [r7, r6, lsl #2]
     add     r8, r8, #1
     str     r8, [r7, r6, lsl #2]
+__mcusplit_count_args_end:
     TRACK_DEPTH __mcusplit_hwm_args_begin, __mcusplit_hwm_args_end
     ldrh    r7, [ip, #-(CHECK_LEN + 2 + 1)]   @ argument bytes
     str     r7, [r5, #12]

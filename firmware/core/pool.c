@@ -146,6 +146,10 @@ static void report_hot_sites(void)
     }
 }
 
+/* What `mcusplit analyze` proved about this image: written into it by the build (firmware with
+ * tasks; mcusplit/optimize/proof.py). pool = 0xFFFFFFFF: nothing proven. */
+const volatile struct mcusplit_proof mcusplit_proof = {0x464F5250u, 0xFFFFFFFFu, 0, 0};
+
 /* The scheduler's, when the firmware uses tasks (weak: undefined, and so NULL, without it). */
 extern void mcusplit_tasks_report(void) __attribute__((weak));
 extern int mcusplit_sched_wait_for_segment(uintptr_t function, uintptr_t call_site) __attribute__((weak));
@@ -165,6 +169,13 @@ void mcusplit_report(void)
     report_hot_sites();
     if (mcusplit_tasks_report)
         mcusplit_tasks_report();
+    if (mcusplit_proof.pool != 0xFFFFFFFFu) {
+        put_field("@mcusplit v1 proof pool=", mcusplit_proof.pool);
+        put_field(" tasks=", mcusplit_proof.tasks);
+        put_field(" task_bytes=", mcusplit_proof.tasks * (uint32_t)SEG);
+        put_field(" contiguous_bytes=", mcusplit_proof.contiguous);
+        mcusplit_puts("\n");
+    }
 }
 
 __attribute__((weak)) void mcusplit_pool_exhausted(uintptr_t function, uintptr_t call_site)

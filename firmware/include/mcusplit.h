@@ -63,6 +63,16 @@ struct mcusplit_stats {
     uint32_t overflows;    /* stacks whose bottom word (a canary) was overwritten: must stay 0 */
 };
 
+/* What `mcusplit analyze` proved about this image, written into it by the build (firmware with
+ * tasks). pool = 0xFFFFFFFF: nothing proven (no tasks, or no finite bound). */
+struct mcusplit_proof {
+    uint32_t magic;             /* 0x464F5250 */
+    uint32_t pool;              /* segments the worst case needs */
+    uint32_t tasks;             /* of which the registered tasks' share */
+    uint32_t contiguous;        /* bytes contiguous worst-case stacks would take for the same tasks */
+};
+extern const volatile struct mcusplit_proof mcusplit_proof;
+
 /* Fills *out from the pool itself (exact; costs O(segments)). */
 void mcusplit_stats_read(struct mcusplit_stats *out);
 

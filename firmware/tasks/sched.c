@@ -49,6 +49,9 @@ extern const char __mcusplit_take_args_end[] __attribute__((weak));
 extern const char __mcusplit_give_args_begin[] __attribute__((weak));
 extern const char __mcusplit_give_args_end[] __attribute__((weak));
 extern const char __mcusplit_hwm_begin[] __attribute__((weak)), __mcusplit_hwm_end[] __attribute__((weak));
+extern const char __mcusplit_count_begin[] __attribute__((weak)), __mcusplit_count_end[] __attribute__((weak));
+extern const char __mcusplit_count_args_begin[] __attribute__((weak));
+extern const char __mcusplit_count_args_end[] __attribute__((weak));
 extern const char __mcusplit_hwm_args_begin[] __attribute__((weak));
 extern const char __mcusplit_hwm_args_end[] __attribute__((weak));
 
@@ -65,11 +68,15 @@ static int live(const struct mcusplit_tcb *t)
 }
 struct mcusplit_tcb *mcusplit_task_current;
 static volatile uint32_t ticks;
+static uint32_t switches;           /* context switches */
+static uint32_t restarts;           /* of them, inside a restartable region of __morestack */
+static uint32_t pool_waits;         /* times a task found the pool empty and waited */
 /* The running task's high-water mark in segments, raised by __morestack (MCUSPLIT_TASK_HWM builds);
  * swapped with the task's own at every switch. */
 int32_t mcusplit_running_hwm;
 static volatile uint32_t alive;
 static volatile int running;
+static volatile int deadlocked;     /* set by the switch, reported by main (not in PendSV: its stack) */
 
 static inline void mask(void) { __asm__ volatile("cpsid i" ::: "memory"); }
 static inline void unmask(void) { __asm__ volatile("cpsie i\n\tisb" ::: "memory"); }
@@ -160,6 +167,8 @@ static void restart_region(uint32_t *frame)
         {__mcusplit_give_args_begin, __mcusplit_give_args_end},
         {__mcusplit_hwm_begin, __mcusplit_hwm_end},
         {__mcusplit_hwm_args_begin, __mcusplit_hwm_args_end},
+        {__mcusplit_count_begin, __mcusplit_count_end},
+        {__mcusplit_count_args_begin, __mcusplit_count_args_end},
     };
     uintptr_t pc = frame[6];
     for (unsigned i = 0; i < sizeof spans / sizeof spans[0]; i++) {
@@ -167,6 +176,7 @@ static void restart_region(uint32_t *frame)
         if (begin && pc > begin && pc < end) {
             frame[6] = begin;
             frame[7] &= ~0x0600FC00u;       /* no IT/ICI state: the region has no IT blocks or LDM/STM */
+            restarts++;
             return;
         }
     }
@@ -232,6 +242,15 @@ void mcusplit_tasks_report(void)
         }
         mcusplit_puts("\n");
     }
+    mcusplit_puts("@mcusplit v1 sched switches=");
+    mcusplit_put_u32(switches);
+    mcusplit_puts(" restarts=");
+    mcusplit_put_u32(restarts);
+    mcusplit_puts(" ticks=");
+    mcusplit_put_u32(ticks);
+    mcusplit_puts(" pool_waits=");
+    mcusplit_put_u32(pool_waits);
+    mcusplit_puts("\n");
     for (const struct mcusplit_gate *g = __mcusplit_gates_start; g < __mcusplit_gates_end; g++) {
         mcusplit_puts("@mcusplit v1 gate name=");
         mcusplit_puts(g->name);
@@ -243,18 +262,6 @@ void mcusplit_tasks_report(void)
         mcusplit_put_u32(g->state->waits);
         mcusplit_puts("\n");
     }
-}
-
-static void deadlock(void)
-{
-    uint32_t waiting = 0;
-    for (uint32_t i = 0; i < MCUSPLIT_MAX_TASKS; i++)
-        if (slot(i)->state == MCUSPLIT_TASK_STATE_WAIT_POOL || slot(i)->state == MCUSPLIT_TASK_STATE_WAIT_GATE)
-            waiting++;
-    mcusplit_puts("@mcusplit v1 deadlock waiting=");
-    mcusplit_put_u32(waiting);
-    mcusplit_puts(" free_segments=0\n");
-    mcusplit_exit(MCUSPLIT_EXIT_DEADLOCK);
 }
 
 struct mcusplit_tcb *mcusplit_sched_switch(struct mcusplit_tcb *out, uint32_t *frame)
@@ -281,9 +288,11 @@ struct mcusplit_tcb *mcusplit_sched_switch(struct mcusplit_tcb *out, uint32_t *f
         }
     }
     if (next == &main_context && alive && !any_state(MCUSPLIT_TASK_STATE_SLEEPING))
-        deadlock();                 /* every task waits for segments or a gate: nothing can free them */
+        deadlocked = 1;             /* every task waits for segments or a gate: nothing can free them */
     if (next != &main_context)
         next->switches++;
+    if (next != out)
+        switches++;
     mcusplit_running_hwm = next == &main_context ? 0 : (int32_t)next->hwm;
     mcusplit_task_current = next;
     return next;
@@ -382,6 +391,18 @@ int mcusplit_task_create(mcusplit_task_fn entry, void *arg)
     return result;
 }
 
+static void report_deadlock(void)
+{
+    uint32_t waiting = 0;
+    for (uint32_t i = 0; i < MCUSPLIT_MAX_TASKS; i++)
+        if (slot(i)->state == MCUSPLIT_TASK_STATE_WAIT_POOL || slot(i)->state == MCUSPLIT_TASK_STATE_WAIT_GATE)
+            waiting++;
+    mcusplit_puts("@mcusplit v1 deadlock waiting=");
+    mcusplit_put_u32(waiting);
+    mcusplit_puts(" free_segments=0\n");
+    mcusplit_exit(MCUSPLIT_EXIT_DEADLOCK);
+}
+
 /* switch_v*.S: PendSV_Handler under another name. The firmware's vector table names
  * PendSV_Handler weakly, which would not pull the switch in from the lazily linked runtime. */
 extern void mcusplit_context_switch(void);
@@ -402,9 +423,11 @@ void mcusplit_tasks_run(uint32_t tick_cycles)
     mcusplit_task_current = &main_context;
     pend_switch();
     unmask();                       /* PendSV switches to the first task here */
-    while (alive)
+    while (alive && !deadlocked)
         __asm__ volatile("wfi");    /* main idles on the first stack while no task is ready */
     SYST_CSR = 0;
+    if (deadlocked)
+        report_deadlock();
     running = 0;
     mcusplit_task_current = NULL;
 }
@@ -453,6 +476,7 @@ int mcusplit_sched_wait_for_segment(uintptr_t function, uintptr_t call_site)
     struct mcusplit_tcb *t = mcusplit_task_current;
     note_depth(t, psp());
     if (!__mcusplit_free) {
+        pool_waits++;
         t->state = MCUSPLIT_TASK_STATE_WAIT_POOL;
         t->waiting_fn = function;
         pend_switch();

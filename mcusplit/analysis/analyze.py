@@ -1,9 +1,16 @@
 """`mcusplit analyze`: from a linked ELF to the segments every entry point needs, and the proof's gaps.
 
 Entry points: the reset handler (on the first stack), every interrupt and fault handler in the
-vector table (preempting at the worst moment, nested as the configuration allows), and task
-entries named in the configuration (each on a fresh segment). The pool must hold the reset
-path's worst (interrupts included) plus every task's worst.
+vector table (preempting at the worst moment, nested as the configuration allows), the tasks the
+firmware registers (MCUSPLIT_TASK_ENTRY: up to N instances, each starting on a pool segment of its
+own, interrupts pushing only their frame onto it) and task entries named in the configuration
+(each on a fresh stack of the user's). The pool must hold the reset path's worst (interrupts
+included) plus every task's.
+
+Gates (MCUSPLIT_GATE, MCUSPLIT_GATED) bound how many tasks are deep at once: a task holds at most
+its shallow worst (its gates' functions left out) outside a gate, and at most K tasks are inside
+a gate with K permits. So the tasks need the sum of their shallow worsts plus, per gate, the K
+largest extras (deep - shallow) among the tasks that can enter it.
 """
 
 from __future__ import annotations
@@ -18,8 +25,16 @@ from .config import AnalyzeConfig, ConfigError
 from .dwarf import LineTable
 from .elf import ElfError, Firmware
 from .functions import FunctionWalker
-from .model import CheckPlan, Layout, PathStep, Solver, describe
+from .model import CheckPlan, Layout, PathStep, Solver, describe, stack_bytes
+from .registry import Registry
+from .registry import read as read_registry
 from .steps import OVERFLOW, UNBOUNDED
+
+GATE_CALL = "mcusplit_gate_call"            # firmware/tasks/sched.c: calls the gated functions
+# The scheduler (firmware/tasks/sched.c, mcusplit_tasks_run) runs these at the lowest priority:
+# they preempt only thread code, never another handler.
+SCHEDULER = "mcusplit_tasks_run"
+SCHEDULER_HANDLERS = ("PendSV_Handler", "SysTick_Handler")
 
 SCHEMA_VERSION = 1
 
@@ -32,7 +47,9 @@ class EntryResult:
     room: int                      # room it starts with (interrupts: the least a check guarantees)
     value: int                     # segments, or OVERFLOW / UNBOUNDED
     path: list[PathStep]
-
+    instances: int = 1             # registered tasks: how many may run this entry at once
+    shallow: int | None = None     # registered tasks: segments outside every gate (first included)
+    stack_bytes: int | None = None  # registered tasks: a contiguous stack's worst depth
     @property
     def status(self) -> str:
         return describe(self.value) if self.value >= OVERFLOW else "ok"
@@ -54,6 +71,16 @@ class Analysis:
     code_bytes: int = 0
     seconds: float = 0.0
     config: AnalyzeConfig = field(default_factory=AnalyzeConfig)
+    gates: list[dict] = field(default_factory=list)
+    task_segments: int = 0         # the registered tasks' share of pool_needed
+
+    @property
+    def contiguous_task_bytes(self) -> int | None:
+        """What contiguous stacks (each its task's worst depth) would take for the registered tasks."""
+        tasks = [e for e in self.entries if e.shallow is not None]
+        if not tasks or any(e.stack_bytes is None for e in tasks):
+            return None
+        return sum(e.instances * e.stack_bytes for e in tasks)
 
     @property
     def margin(self) -> int | None:
@@ -94,7 +121,13 @@ class Analysis:
             "interrupt_model": self.interrupt_model,
             "entries": [{"name": e.name, "kind": e.kind, "address": e.address, "room": e.room,
                          "segments": e.value if e.value < OVERFLOW else None, "status": e.status,
+                         **({"instances": e.instances, "shallow": e.shallow, "stack_bytes": e.stack_bytes}
+                            if e.shallow is not None else {}),
                          "path": path_json(e.path)} for e in self.entries],
+            "gates": self.gates,
+            "tasks": {"segments": self.task_segments,
+                      "bytes": self.task_segments * self.layout.segment_size,
+                      "contiguous_bytes": self.contiguous_task_bytes},
             "unresolved": self.unresolved,
             "inferred": self.inferred,
             "cycles": self.cycles,
@@ -115,7 +148,7 @@ def _layout(fw: Firmware) -> Layout:
         values[name] = value
     frame = (104 if fw.hard_float else 32) + 4
     return Layout(values["__mcusplit_seg_size"], values["__mcusplit_seg_count"], values["__mcusplit_reserve"],
-                  frame)
+                  frame, fw.absolute("__mcusplit_guard_bytes") or 0)
 
 
 def _vectors(fw: Firmware) -> list[int]:
@@ -156,6 +189,8 @@ class Prepared:
     reset_room: int
     handlers: list[int]
     config: AnalyzeConfig
+    registry: Registry = field(default_factory=Registry)
+    lowest: frozenset[int] = frozenset()    # handlers at the lowest priority (preempt only threads)
 
 
 @dataclass
@@ -165,6 +200,8 @@ class Solution:
     interrupt_model: str
     pool_needed: int
     entries: list[EntryResult]
+    gates: list[dict] = field(default_factory=list)
+    task_segments: int = 0
 
     def thresholds(self) -> dict[int, int]:
         """Each function's effective threshold: the highest any interrupt context asked for."""
@@ -182,7 +219,17 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
     vectors = _vectors(fw)
     walker = FunctionWalker(fw)
     infos = {s.address: walker.analyze(s) for s in walker.functions}
-    graph = CallGraph(fw, infos, config.indirect)
+    registry = read_registry(fw)
+    for task in registry.tasks:
+        if task.address not in infos:
+            raise ElfError(f"task entry '{task.name}' ({task.address:#x}) is not a function", str(elf))
+    for gate in registry.gates:
+        for fn in gate.functions:
+            if fn not in infos:
+                raise ElfError(f"gate '{gate.name}': {fn:#x} is not a function", str(elf))
+    by_name = {i.name: a for a, i in infos.items()}
+    registry_targets = {GATE_CALL: sorted(registry.gated_functions)} if GATE_CALL in by_name else {}
+    graph = CallGraph(fw, infos, config.indirect, registry_targets)
     for message in graph.config_errors:
         raise ConfigError(message, config.source)
 
@@ -218,7 +265,12 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
             if name not in names:
                 raise ConfigError(f"[analyze.interrupts] '{name}' is not a handler in the vector table",
                                   config.source)
-    return Prepared(fw, layout, walker, infos, graph, bounds, cycles, reset, reset_room, handlers, config)
+    lowest = frozenset()
+    if SCHEDULER in graph.by_name:
+        named = {fw.by_name[n].address for n in SCHEDULER_HANDLERS if n in fw.by_name}
+        lowest = frozenset(h for h in handlers if h in named and infos[h].name not in config.priorities)
+    return Prepared(fw, layout, walker, infos, graph, bounds, cycles, reset, reset_room, handlers, config,
+                    registry, lowest)
 
 
 def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Solution:
@@ -235,19 +287,25 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Sol
         thread_preempting = [(h, inner) for h in handlers]
     elif config.nesting == "priority":
         model = "nesting by the configured priorities (faults and unlisted handlers preempt everything)"
-        priority = {h: config.priorities.get(infos[h].name, -1) for h in handlers}
+        priority = {h: 1 << 16 if h in p.lowest else config.priorities.get(infos[h].name, -1) for h in handlers}
         for h in sorted(handlers, key=lambda h: priority[h]):
             more_urgent = [(o, solver_of[o]) for o in handlers if priority[o] < priority[h] and o in solver_of]
             solver_of[h] = Solver(graph, layout, bounds, more_urgent, plan=plan)
         thread_preempting = [(h, solver_of[h]) for h in handlers]
     else:
-        model = (f"priorities unknown: any of the {len(handlers)} handler(s) may preempt any other "
-                 f"(nesting up to {len(handlers)} deep)")
+        nesting = [h for h in handlers if h not in p.lowest]
+        model = (f"priorities unknown: any of the {len(nesting)} handler(s) may preempt any other "
+                 f"(nesting up to {len(nesting) + bool(p.lowest)} deep)")
+        if p.lowest:
+            model += f"; the scheduler's {len(p.lowest)} run at the lowest priority"
         layer = Solver(graph, layout, bounds, plan=plan)
-        for _ in range(len(handlers) - 1):
-            layer = Solver(graph, layout, bounds, [(h, layer) for h in handlers], plan=plan)
-        solver_of = dict.fromkeys(handlers, layer)
-        thread_preempting = [(h, layer) for h in handlers]
+        for _ in range(len(nesting) - 1):
+            layer = Solver(graph, layout, bounds, [(h, layer) for h in nesting], plan=plan)
+        solver_of = dict.fromkeys(nesting, layer)
+        if p.lowest:
+            bottom = Solver(graph, layout, bounds, [(h, layer) for h in nesting], plan=plan) if nesting else layer
+            solver_of.update(dict.fromkeys(p.lowest, bottom))
+        thread_preempting = [(h, solver_of[h]) for h in handlers]
     thread = Solver(graph, layout, bounds, thread_preempting, plan=plan)
 
     def path(solver: Solver, f: int, room: int, via: str = "entry") -> list[PathStep]:
@@ -263,13 +321,85 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Sol
         value = thread.need[f](room)
         entries.append(EntryResult(name, "task", f, room, value, path(thread, f, room)))
         pool_needed = _add(pool_needed, value)
+    task_entries, gates, task_segments = _registered_tasks(p, plan, paths)
+    entries += task_entries
+    pool_needed = _add(pool_needed, task_segments)
     guaranteed = layout.reserve - layout.exception_frame
     for h in handlers:
+        if h in p.lowest:
+            continue        # preempts only thread code: the reset path's (and the tasks') worst cover it
         solver = solver_of[h]
         value = solver.need[h](guaranteed)
         entries.append(EntryResult(infos[h].name, "interrupt", h, guaranteed, value,
                                    path(solver, h, guaranteed, "interrupt")))
-    return Solution(thread, solver_of, model, pool_needed, entries)
+    return Solution(thread, solver_of, model, pool_needed, entries, gates, task_segments)
+
+
+def _reaches(graph: CallGraph, sources: list[int], goal: int) -> bool:
+    seen, work = set(sources), list(sources)
+    while work:
+        f = work.pop()
+        if f == goal:
+            return True
+        for t in graph.callees(f):
+            if t not in seen:
+                seen.add(t)
+                work.append(t)
+    return False
+
+
+def _registered_tasks(p: Prepared, plan: CheckPlan | None, paths: bool) -> tuple[list[EntryResult], list[dict], int]:
+    """Registered tasks: entries, per-gate figures, and the segments they need together."""
+    registry, graph, layout = p.registry, p.graph, p.layout
+    if not registry.tasks:
+        return [], [], 0
+    gate_call = graph.by_name.get(GATE_CALL)
+    edges = {g.name: frozenset((gate_call, f) for f in g.functions) for g in registry.gates} if gate_call else {}
+    every_gate = frozenset().union(*edges.values()) if edges else frozenset()
+
+    def solver(blocked: frozenset) -> Solver:
+        return Solver(graph, layout, p.bounds, plan=plan, blocked=blocked, frames_only=True)
+
+    full = solver(frozenset())
+    shallow_solver = solver(every_gate) if every_gate else full
+    per_gate = {}
+    for gate in registry.gates:
+        # A gate whose functions can reach another gate: its tasks are counted with every gate open.
+        nested = gate_call is not None and _reaches(graph, gate.functions, gate_call)
+        per_gate[gate.name] = (full if nested else solver(every_gate - edges.get(gate.name, frozenset())), nested)
+    depths = stack_bytes(graph, p.bounds, layout.exception_frame)
+    room = layout.fresh_room(0)
+    entries = []
+    costs: list[int] = []                   # segments per task instance outside gates (first included)
+    extras: dict[str, list[int]] = {g.name: [] for g in registry.gates}
+    for task in registry.tasks:
+        f = task.address
+        worst, shallow = full.need[f](room), shallow_solver.need[f](room)
+        depth = depths.get(f)
+        entries.append(EntryResult(task.name, "task", f, room, _add(worst, 1),
+                                   full.worst_path(f, room) if paths else [], task.max_instances,
+                                   _add(shallow, 1), None if depth is None else (depth + 7) & ~7))
+        costs += [_add(shallow, 1)] * task.max_instances
+        for gate in registry.gates:
+            deep = per_gate[gate.name][0].need[f](room)
+            extra = deep if deep >= OVERFLOW or shallow >= OVERFLOW else max(0, deep - shallow)
+            extras[gate.name] += [extra] * task.max_instances
+    # No more tasks than the scheduler has slots (mcusplit_tasks_max) exist at once.
+    slots = p.fw.word(p.fw.by_name["mcusplit_tasks_max"].address) if "mcusplit_tasks_max" in p.fw.by_name else None
+    total = 0
+    for cost in sorted(costs, reverse=True)[:slots]:
+        total = _add(total, cost)
+    gates = []
+    for gate in registry.gates:
+        largest = sorted(extras[gate.name], reverse=True)[:gate.permits]
+        added = 0
+        for extra in largest:
+            added = _add(added, extra)
+        total = _add(total, added)
+        gates.append({"name": gate.name, "permits": gate.permits,
+                      "functions": [p.infos[f].name for f in gate.functions],
+                      "nested": per_gate[gate.name][1], "segments_added": added if added < OVERFLOW else None})
+    return entries, gates, total
 
 
 def _analyze(elf: Path, config: AnalyzeConfig | None) -> Analysis:
@@ -283,6 +413,7 @@ def _analyze(elf: Path, config: AnalyzeConfig | None) -> Analysis:
                   for info, call in graph.unresolved()]
     problems = [{"function": info.name, "problem": problem} for info in infos.values() for problem in info.problems]
     analysis = Analysis(elf=Path(elf), layout=p.layout, hard_float=fw.hard_float, entries=solution.entries,
+                        gates=solution.gates, task_segments=solution.task_segments,
                         pool_needed=solution.pool_needed, interrupt_model=solution.interrupt_model,
                         unresolved=unresolved,
                         inferred=[{"function": i.caller, "call_site": i.call_site, "table": i.table,

@@ -24,13 +24,17 @@ class Inference:
 
 class CallGraph:
     def __init__(self, fw: Firmware, infos: dict[int, FunctionInfo],
-                 indirect_config: dict[str, list[str]] | None = None) -> None:
+                 indirect_config: dict[str, list[str]] | None = None,
+                 registry_targets: dict[str, list[int]] | None = None) -> None:
+        """registry_targets: indirect calls the firmware's own registries resolve, by calling
+        function (mcusplit_gate_call calls the functions registered with MCUSPLIT_GATED)."""
         self.fw = fw
         self.info = infos
         self.by_name = {i.name: a for a, i in infos.items()}
         self.inferences: list[Inference] = []
         self.config_errors: list[str] = []
         self._tables: dict[int, list[int] | None] = {}
+        self._registry = registry_targets or {}
         self._resolve_indirect(indirect_config or {})
         self._tarjan()
 
@@ -71,7 +75,9 @@ class CallGraph:
                     calls.append(call)
                     continue
                 site_key = f"{call.address:#x}"
-                if site_key in config:
+                if info.name in self._registry:
+                    calls.append(replace(call, targets=tuple(self._registry[info.name]), resolution="registry"))
+                elif site_key in config:
                     calls.append(replace(call, targets=names_to_addresses(site_key, config[site_key]),
                                          resolution="config"))
                 elif info.name in config:

@@ -28,6 +28,8 @@ from .thumb import (
 
 # The runtime's stack switchers: modelled by the segment model, never walked.
 MORESTACK = ("__morestack", "__morestack_args", "__morestack_r3", "__morestack_args_r3")
+# The scheduler's PendSV handler (firmware/tasks/switch_v*.S) sets PSP to the next task's: expected.
+CONTEXT_SWITCH = ("PendSV_Handler", "mcusplit_context_switch")
 RUNTIME_INTERNAL = (*MORESTACK, "mcusplit_report_exhausted_v6m")
 _THUNK = re.compile(r"^__\w*Thunk_(?P<target>.+)$")
 # Mnemonics (without condition and width) that change the flow or the stack whatever their operands.
@@ -433,7 +435,7 @@ class FunctionWalker:
         if parts and register(parts[0]) == "sp" and base not in ("cmp", "cmn", "tst") \
                 and not base.startswith(("str", "stm", "ldm", "vst", "vld")):
             return self._unknown_sp(ins, info)
-        if base in ("msr",) and parts and parts[0].lower() in ("msp", "psp"):
+        if base in ("msr",) and parts and parts[0].lower() in ("msp", "psp") and info.name not in CONTEXT_SWITCH:
             info.problems.append(f"writes {parts[0]} at {ins.address:#x}")
         if base == "ldr" and register(parts[0]) == "pc":
             info.problems.append(f"indirect jump through memory at {ins.address:#x}")

@@ -35,6 +35,7 @@ class Layout:
     segments: int
     reserve: int
     exception_frame: int
+    guard: int = 0               # bytes at every stack's bottom no code may touch (the MPU guard)
 
     def fresh_room(self, arg_bytes: int) -> int:
         return self.segment_size - HEADER_BYTES - ((arg_bytes + 7) & ~7)
@@ -80,13 +81,20 @@ class Solver:
     """need() of every function, with the handlers that may preempt code solved here."""
 
     def __init__(self, graph: CallGraph, layout: Layout, bounds: dict[int, int],
-                 preempting: list[tuple[int, Solver]] | None = None, plan: CheckPlan | None = None) -> None:
+                 preempting: list[tuple[int, Solver]] | None = None, plan: CheckPlan | None = None,
+                 blocked: frozenset[tuple[int, int]] = frozenset(), frames_only: bool = False) -> None:
+        """blocked: calls (caller, target) left out (a gate's deep functions, for a task's shallow
+        part). frames_only: interrupts push their frame here but run elsewhere (a task on PSP)."""
         self.g = graph
         self.layout = layout
         self.bounds = bounds                        # SCC index -> how many frames of the cycle at once
         self.plan = plan or CheckPlan()
+        self.blocked = blocked
         self.preempting = preempting or []          # (handler, the solver its need comes from)
-        self.irq = maximum([s.need[h] for h, s in self.preempting]) if self.preempting else None
+        if self.preempting:
+            self.irq: Step | None = maximum([s.need[h] for h, s in self.preempting])
+        else:
+            self.irq = Step.const(0) if frames_only else None
         self.need: dict[int, Step] = {}
         self.layered: dict[tuple[int, int], Step] = {}   # (function, depth in its cycle) -> need
         self.thresholds: dict[int, int] = {}       # effective threshold of every function with a check
@@ -95,9 +103,11 @@ class Solver:
     def _body(self, info: FunctionInfo, callee_need) -> Step:
         if info.unbounded:
             return Step.const(UNBOUNDED)
-        parts = [Step.const(0, info.frame)]
+        parts = [Step.const(0, info.frame + self.layout.guard)]
         for call in info.calls:
             for target in call.targets:
+                if (info.address, target) in self.blocked:
+                    continue
                 need = callee_need(target)
                 if need is not None:
                     parts.append(need.shift(call.depth))
@@ -115,7 +125,7 @@ class Solver:
         self.thresholds[info.address] = threshold
         push = self.layout.push_bytes(info)
         fresh = self.layout.fresh_room(info.check.arg_bytes)
-        split_here = [Step.const(body(fresh), push).plus(1)]
+        split_here = [Step.const(body(fresh), push + self.layout.guard).plus(1)]
         if self.irq is not None:                    # an interrupt while __morestack is on the old stack
             split_here.append(self.irq.shift(push + self.layout.exception_frame))
         return piecewise(threshold, maximum(split_here), body)
@@ -170,7 +180,7 @@ class Solver:
             value = need(entry_room)
             if value >= UNBOUNDED:
                 step.note = "unbounded"
-            elif r - info.frame < 0:
+            elif r - info.frame < solver.layout.guard:
                 step.note = "overflow"
                 break
             scc = g.scc_of[f]
@@ -178,6 +188,8 @@ class Solver:
             best_value, best = 0, None
             for call in info.calls:
                 for target in call.targets:
+                    if (f, target) in solver.blocked:
+                        continue
                     if cycle and target in g.members(scc):
                         if layer >= solver.bounds[scc]:
                             continue
@@ -208,3 +220,55 @@ def describe(value: int) -> str:
     if value >= OVERFLOW:
         return "overflow"
     return str(value)
+
+
+def stack_bytes(graph: CallGraph, bounds: dict[int, int], exception_frame: int,
+                blocked: frozenset[tuple[int, int]] = frozenset()) -> dict[int, int | None]:
+    """The deepest a contiguous stack gets under each function, in bytes, with an exception frame
+    at the deepest point: what a stack without segments would have to reserve. None: unbounded
+    (recursion without a bound, or sp moves the walk cannot follow)."""
+    depth: dict[int, int | None] = {}
+    layered: dict[tuple[int, int], int | None] = {}
+
+    def body(f: int, callee) -> int | None:
+        info = graph.info[f]
+        if info.unbounded:
+            return None
+        worst = info.frame + exception_frame
+        for call in info.calls:
+            for target in call.targets:
+                if (f, target) in blocked:
+                    continue
+                below = callee(target)
+                if below is _SKIP:
+                    continue
+                if below is None:
+                    return None
+                worst = max(worst, call.depth + below)
+        return worst
+
+    for index, component in enumerate(graph.sccs):
+        if not graph.is_cycle(index):
+            f = component[0]
+            depth[f] = body(f, lambda t: depth.get(t, _SKIP))
+            continue
+        bound = bounds.get(index)
+        if bound is None:
+            for f in component:
+                depth[f] = None
+            continue
+        members = set(component)
+        for level in range(bound, 0, -1):
+            for f in component:
+                def callee(t: int, level: int = level, members: set[int] = members, bound: int = bound):
+                    if t in members:
+                        return layered.get((t, level + 1), _SKIP) if level < bound else _SKIP
+                    return depth.get(t, _SKIP)
+
+                layered[(f, level)] = body(f, callee)
+        for f in component:
+            depth[f] = layered[(f, 1)]
+    return depth
+
+
+_SKIP = object()        # a call target outside the walked code (no stack of its own to count)

@@ -57,3 +57,36 @@ def verdict(analysis: Analysis) -> tuple[bool, str]:
     if failures:
         return False, "; ".join(failures)
     return True, "passed"
+
+
+def kib(n: int) -> str:
+    return f"{n / 1024:.1f} KiB"
+
+
+def task_rows(analysis: Analysis) -> list[tuple[str, str, str, str, str]]:
+    """Registered tasks: (entry, instances, worst segments, shallow segments, contiguous stack)."""
+    return [(e.name, str(e.instances), segments_text(e), str(e.shallow) if e.shallow < (1 << 20) else "-",
+             f"{e.stack_bytes} B" if e.stack_bytes is not None else "unbounded")
+            for e in analysis.entries if e.shallow is not None]
+
+
+def task_summary(analysis: Analysis) -> str | None:
+    """One line: the tasks' share of the pool against contiguous worst-case stacks."""
+    if not task_rows(analysis):
+        return None
+    pool_bytes = analysis.task_segments * analysis.layout.segment_size
+    contiguous = analysis.contiguous_task_bytes
+    if analysis.task_segments >= (1 << 20):
+        return "tasks: no finite bound"
+    line = f"tasks: {analysis.task_segments} segments ({kib(pool_bytes)}) of the pool"
+    if contiguous is not None and pool_bytes:
+        line += (f"; contiguous worst-case stacks would take {kib(contiguous)} "
+                 f"({contiguous / pool_bytes:.1f}× as much)")
+    return line
+
+
+def gate_texts(analysis: Analysis) -> list[str]:
+    return [f"gate {g['name']}: {g['permits']} permit(s) for {', '.join(g['functions']) or 'no function'}; "
+            f"adds {g['segments_added'] if g['segments_added'] is not None else 'no finite number of'} segments"
+            + (" (its functions reach another gate: counted with every gate open)" if g["nested"] else "")
+            for g in analysis.gates]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..analyze import Analysis
-from .common import fold, segments_text, verdict, where
+from .common import fold, gate_texts, segments_text, task_rows, task_summary, verdict, where
 
 
 def render(analysis: Analysis) -> str:
@@ -22,6 +22,12 @@ def render(analysis: Analysis) -> str:
     ]
     for e in analysis.entries:
         lines.append(f"| `{e.name}` | {e.kind} | {e.room} B | {segments_text(e)} |")
+    rows = task_rows(analysis)
+    if rows:
+        lines += ["", "| task entry | instances | worst (segments) | outside gates | contiguous stack |",
+                  "| --- | ---: | ---: | ---: | ---: |"]
+        lines += [f"| `{r[0]}` | {r[1]} | {r[2]} | {r[3]} | {r[4]} |" for r in rows]
+        lines += [""] + [f"- {t}" for t in gate_texts(analysis)] + [f"- {task_summary(analysis)}"]
     for e in analysis.entries:
         if not e.path or (e.value == 0 and e.kind != "reset"):
             continue

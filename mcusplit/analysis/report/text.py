@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..analyze import Analysis
-from .common import fold, segments_text, verdict, where
+from .common import fold, gate_texts, segments_text, task_rows, task_summary, verdict, where
 
 
 def render(analysis: Analysis, console: Console) -> None:
@@ -30,6 +30,18 @@ def render(analysis: Analysis, console: Console) -> None:
     for e in analysis.entries:
         table.add_row(e.name, e.kind, f"{e.room} B", segments_text(e))
     console.print(table)
+    rows = task_rows(analysis)
+    if rows:
+        tasks = Table(box=None, pad_edge=False)
+        for column in ("task entry", "instances", "worst", "outside gates", "contiguous stack"):
+            tasks.add_column(column, justify="left" if column == "task entry" else "right")
+        for row in rows:
+            tasks.add_row(*row)
+        console.print()
+        console.print(tasks)
+        for line in gate_texts(analysis):
+            console.print(line)
+        console.print(task_summary(analysis))
 
     for e in analysis.entries:
         if not e.path or (e.value == 0 and e.kind != "reset"):
