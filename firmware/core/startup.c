@@ -112,6 +112,8 @@ void mcusplit_fault_report(const uint32_t *frame, uint32_t exc_return)
     if ((mmfsr & 0x10u) || ((mmfsr & 0x82u) == 0x82u && mmfar - guard < 32u)) {
         mcusplit_puts("@mcusplit v1 stack-overflow guard=mpu pc=");
         mcusplit_put_hex(frame[6]);
+        mcusplit_puts(" addr=");
+        mcusplit_put_hex(mmfar);
         mcusplit_puts("\n");
         mcusplit_exit(MCUSPLIT_EXIT_STACK_OVERFLOW);
     }

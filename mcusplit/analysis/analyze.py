@@ -73,6 +73,7 @@ class Analysis:
     config: AnalyzeConfig = field(default_factory=AnalyzeConfig)
     gates: list[dict] = field(default_factory=list)
     task_segments: int = 0         # the registered tasks' share of pool_needed
+    notes: list[str] = field(default_factory=list)
 
     @property
     def contiguous_task_bytes(self) -> int | None:
@@ -132,6 +133,7 @@ class Analysis:
             "inferred": self.inferred,
             "cycles": self.cycles,
             "problems": self.problems,
+            "notes": self.notes,
             "check": {"passed": not self.check_failures(), "failures": self.check_failures()},
             "stats": {"functions": self.functions, "code_bytes": self.code_bytes,
                       "seconds": round(self.seconds, 3)},
@@ -191,6 +193,7 @@ class Prepared:
     config: AnalyzeConfig
     registry: Registry = field(default_factory=Registry)
     lowest: frozenset[int] = frozenset()    # handlers at the lowest priority (preempt only threads)
+    notes: list[str] = field(default_factory=list)     # annotations that match nothing here
 
 
 @dataclass
@@ -244,11 +247,14 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
         if given:
             bounds[index] = min(given)
         cycles.append({"functions": names, "bound": bounds.get(index)})
+    # A bound for a function this image does not have (or not in a cycle) is not an error: one
+    # mcusplit.toml serves builds with different defines. The report lists it.
+    notes = []
     for name in config.recursion:
         if name not in graph.by_name:
-            raise ConfigError(f"[analyze.recursion] names '{name}', which is not a function", config.source)
-        if not graph.is_cycle(graph.scc_of[graph.by_name[name]]):
-            raise ConfigError(f"[analyze.recursion] '{name}' is not part of a recursion cycle", config.source)
+            notes.append(f"[analyze.recursion] {name}: no such function in this image")
+        elif not graph.is_cycle(graph.scc_of[graph.by_name[name]]):
+            notes.append(f"[analyze.recursion] {name}: not part of a recursion cycle")
     for name in config.tasks:
         if name not in graph.by_name:
             raise ConfigError(f"[analyze] tasks: no function named '{name}'", config.source)
@@ -270,7 +276,7 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
         named = {fw.by_name[n].address for n in SCHEDULER_HANDLERS if n in fw.by_name}
         lowest = frozenset(h for h in handlers if h in named and infos[h].name not in config.priorities)
     return Prepared(fw, layout, walker, infos, graph, bounds, cycles, reset, reset_room, handlers, config,
-                    registry, lowest)
+                    registry, lowest, notes)
 
 
 def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Solution:
@@ -413,7 +419,7 @@ def _analyze(elf: Path, config: AnalyzeConfig | None) -> Analysis:
                   for info, call in graph.unresolved()]
     problems = [{"function": info.name, "problem": problem} for info in infos.values() for problem in info.problems]
     analysis = Analysis(elf=Path(elf), layout=p.layout, hard_float=fw.hard_float, entries=solution.entries,
-                        gates=solution.gates, task_segments=solution.task_segments,
+                        gates=solution.gates, task_segments=solution.task_segments, notes=p.notes,
                         pool_needed=solution.pool_needed, interrupt_model=solution.interrupt_model,
                         unresolved=unresolved,
                         inferred=[{"function": i.caller, "call_site": i.call_site, "table": i.table,

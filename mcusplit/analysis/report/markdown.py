@@ -53,5 +53,7 @@ def render(analysis: Analysis) -> str:
     if analysis.problems:
         lines += ["", "**Stack use not followed:** " + "; ".join(f"`{p['function']}`: {p['problem']}"
                                                                for p in analysis.problems)]
+    if analysis.notes:
+        lines += ["", "Notes: " + "; ".join(analysis.notes)]
     lines += ["", f"Check: **{check}**"]
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..analyze import Analysis
@@ -78,4 +79,6 @@ def render(analysis: Analysis, console: Console) -> None:
         console.print("\n[bold]stack use the analysis cannot follow[/]")
         for p in analysis.problems:
             console.print(f"  {p['function']}: {p['problem']}")
+    for note in analysis.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")
     console.print(f"\ncheck: [bold {colour}]{check}[/]")
