@@ -25,6 +25,7 @@ PROJECTS = {
     "recursion": ROOT / "examples" / "recursion",
     "abi": ROOT / "tests" / "firmware" / "abi",
     "exhaust": ROOT / "tests" / "firmware" / "exhaust",
+    "tasks32": ROOT / "examples" / "tasks32",
 }
 RUN_TIMEOUT = 60.0
 

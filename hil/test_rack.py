@@ -67,6 +67,23 @@ def test_watermarks_through_the_probe_equal_the_console(slot, slot_run, name):
     assert run.watermarks.pool == {k: console[k] for k in STATS_KEYS}
 
 
+def test_task_watermarks_and_hot_sites_through_the_probe_equal_the_console(slot, slot_run):
+    """The 32-task demo: per-task high-water marks (mcusplit_tasks[] through mcusplit_task_layout)
+    and the hot call sites, read through the probe, are what the console's task and hot-split
+    lines say."""
+    run = slot_run(slot, "tasks32")
+    assert run.exit_code == 0 and "results ok" in run.application_lines[0], console_text(run)
+    assert run.watermarks is not None, f"no watermarks through the probe: {run.watermarks_note}"
+    console_tasks = [{"id": r.int("id"), "name": r.fields["name"], "state": r.fields["state"],
+                      "depth": r.int("depth"), "hwm": r.int("hwm"), "switches": r.int("switches")}
+                     for r in run.report.records if r.kind == "task"]
+    assert len(console_tasks) == 32
+    assert run.watermarks.tasks == console_tasks
+    console_hot = [{"splits": r.int("splits"), "bucket": r.int("bucket"), "site": r.int("site")}
+                   for r in run.report.records if r.kind == "hot-split"]
+    assert console_hot and run.watermarks.hot_sites == console_hot
+
+
 def test_the_rack_stops_targets_at_the_runtimes_exit_bkpt(slot, slot_run, hil_firmware):
     """The rack puts a hardware breakpoint on the runtime's `bkpt 0xab` (where a board with a
     debugger attached halts by itself); a wrong address would leave the read-out to chance."""

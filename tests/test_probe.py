@@ -245,6 +245,61 @@ def test_snapshot_words_are_named_like_the_console_line():
         "version": 1, "seg_size": 1024, "segments": 12, "in_use": 0, "hwm": 8, "splits": 8, "overflows": 0}
 
 
+def test_hot_sites_rank_buckets_and_name_the_latest_site():
+    memory, symbols = fake_pool(1024, 3, takes=[0, 0, 0], free=[0, 1, 2])
+    header = symbols.pool_start + 1024 - poolstats.HEADER_BYTES
+    memory[header + 4] = (0x1234 | 1)                                # bucket (0x1234 >> 1) % 64 = 26
+    for bucket, n in {26: 40, 3: 7, 9: 1, 11: 7}.items():
+        memory[symbols.site_splits + 4 * bucket] = n
+    assert poolstats.hot_sites(reader(memory), symbols) == [
+        {"splits": 40, "bucket": 26, "site": 0x1234}, {"splits": 7, "bucket": 3, "site": 0},
+        {"splits": 7, "bucket": 11, "site": 0}]                      # at least 2 splits, top 3
+
+
+class FakeFirmware:
+    """The few Firmware members task_stats uses: symbols and flash contents."""
+
+    def __init__(self, symbols: dict[str, int], flash: dict[int, bytes]) -> None:
+        from types import SimpleNamespace
+
+        self.by_name = {name: SimpleNamespace(address=address) for name, address in symbols.items()}
+        self.flash = flash
+        self.path = "fake.elf"
+
+    def read(self, address: int, size: int) -> bytes | None:
+        for start, data in self.flash.items():
+            if start <= address and address + size <= start + len(data):
+                return data[address - start:address - start + size]
+        return None
+
+    def word(self, address: int) -> int | None:
+        data = self.read(address, 4)
+        return int.from_bytes(data, "little") if data else None
+
+
+def test_task_stats_read_the_control_blocks_through_the_layout():
+    layout, tasks, current, running = 0x08000100, 0x20000100, 0x20000080, 0x20000084
+    entry_record, name = 0x08000200, 0x08000300
+    fw = FakeFirmware({"mcusplit_task_layout": layout, "mcusplit_tasks": tasks, "mcusplit_task_current": current,
+                       "mcusplit_running_hwm": running},
+                      {entry_record: (0x08000401).to_bytes(4, "little") + name.to_bytes(4, "little"),
+                       name: b"worker\0"})
+    size = 48
+    memory = {layout + 4 * i: v for i, v in enumerate([1, 3, size, 8, 12, 16, 20, 24])}
+    for slot, (state, depth, hwm, switches) in enumerate([(5, 3, 4, 10), (1, 2, 2, 7)]):
+        tcb = tasks + slot * size
+        memory.update({tcb + 8: state, tcb + 12: entry_record, tcb + 16: depth, tcb + 20: hwm, tcb + 24: switches})
+    memory[current] = tasks + size                 # slot 1 runs: its mark is still in mcusplit_running_hwm
+    memory[running] = 5
+    assert poolstats.task_stats(reader(memory), fw) == [
+        {"id": 0, "name": "worker", "state": "done", "depth": 0, "hwm": 4, "switches": 10},
+        {"id": 1, "name": "worker", "state": "ready", "depth": 2, "hwm": 5, "switches": 7}]
+    assert poolstats.task_stats(reader(memory), FakeFirmware({}, {})) == []      # no tasks in the image
+    memory[layout] = 2
+    with pytest.raises(poolstats.PoolSymbolsError, match="version 2"):
+        poolstats.task_stats(reader(memory), fw)
+
+
 # --- pyOCD session options -------------------------------------------------------------------------
 
 def test_session_target_depends_on_the_probe():

@@ -59,6 +59,16 @@ extern const char __mcusplit_hwm_args_end[] __attribute__((weak));
  * view of these; use mcusplit_tasks_stats()). */
 struct mcusplit_tcb mcusplit_tasks[MCUSPLIT_MAX_TASKS];
 const uint32_t mcusplit_tasks_max = MCUSPLIT_MAX_TASKS;
+
+/* Where a probe finds each task's figures in mcusplit_tasks[] (mcusplit/probe/poolstats.py):
+ * offsets, so the control block may change without breaking readers. */
+__attribute__((used, retain)) const struct {
+    uint32_t version, slots, size, state, entry, depth, hwm, switches;
+} mcusplit_task_layout = {
+    1, MCUSPLIT_MAX_TASKS, sizeof(struct mcusplit_tcb), offsetof(struct mcusplit_tcb, state),
+    offsetof(struct mcusplit_tcb, entry), offsetof(struct mcusplit_tcb, depth),
+    offsetof(struct mcusplit_tcb, hwm), offsetof(struct mcusplit_tcb, switches),
+};
 static struct mcusplit_tcb main_context = {.id = -1, .state = MCUSPLIT_TASK_STATE_READY};
 
 /* A task that has not finished (its slot is not free or done). */

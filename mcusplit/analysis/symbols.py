@@ -32,6 +32,10 @@ class Symbolizer:
 
     def name(self, address: int) -> str | None:
         """'function' or 'function+0x12' for an address inside a function."""
+        if address >= 0xFFFFFF00:
+            # EXC_RETURN: the "return address" of a handler's first frame. A handler whose own
+            # prologue splits records it as its call site.
+            return "exception entry (EXC_RETURN)"
         address &= ~1
         i = bisect.bisect_right(self.starts, address) - 1
         while i >= 0:

@@ -88,3 +88,66 @@ def pool_stats(read_words: ReadWords, symbols: PoolSymbols) -> dict[str, int]:
     splits = sum(read_words(symbols.site_splits, SITE_BUCKETS))
     return {"seg_size": seg, "segments": count, "in_use": count - free if free <= count else count,
             "hwm": hwm, "splits": splits, "overflows": overflows}
+
+
+STATES = {0: "free", 1: "ready", 2: "sleeping", 3: "wait-pool", 4: "wait-gate", 5: "done"}   # sched.h
+
+
+def task_stats(read_words: ReadWords, firmware: Firmware) -> list[dict[str, int | str]]:
+    """Every task slot that ran, as the `@mcusplit v1 task` lines give them (id, name, state, depth,
+    hwm, switches), from mcusplit_tasks[] and the offsets in mcusplit_task_layout. [] without tasks.
+    The running task's mark is kept in mcusplit_running_hwm until it is switched out."""
+    s = firmware.by_name
+    if "mcusplit_task_layout" not in s or "mcusplit_tasks" not in s:
+        return []
+    version, slots, size, o_state, o_entry, o_depth, o_hwm, o_switches = read_words(
+        s["mcusplit_task_layout"].address, 8)
+    if version != 1:
+        raise PoolSymbolsError(f"mcusplit_task_layout version {version} is not one this mcusplit reads",
+                               str(firmware.path))
+    current = read_words(s["mcusplit_task_current"].address, 1)[0] if "mcusplit_task_current" in s else 0
+    running = read_words(s["mcusplit_running_hwm"].address, 1)[0] if "mcusplit_running_hwm" in s else 0
+    base = s["mcusplit_tasks"].address
+    tasks = []
+    for i in range(slots):
+        tcb = base + i * size
+
+        def word(offset: int, tcb: int = tcb) -> int:
+            return read_words(tcb + offset, 1)[0]
+
+        entry = word(o_entry)
+        if not entry:
+            continue
+        name_address = firmware.word(entry + 4)
+        hwm = word(o_hwm)
+        if tcb == current and running < 0x80000000:
+            hwm = max(hwm, running)
+        state = word(o_state)
+        tasks.append({"id": i, "name": _c_string(firmware, name_address) if name_address else "?",
+                      "state": STATES.get(state, str(state)), "depth": 0 if state == 5 else word(o_depth),
+                      "hwm": hwm, "switches": word(o_switches)})
+    return tasks
+
+
+def _c_string(firmware: Firmware, address: int) -> str:
+    out = bytearray()
+    while len(out) < 64:
+        byte = firmware.read(address + len(out), 1)
+        if not byte or byte == b"\0":
+            break
+        out += byte
+    return out.decode("utf-8", errors="replace")
+
+
+def hot_sites(read_words: ReadWords, symbols: PoolSymbols, top: int = 3) -> list[dict[str, int]]:
+    """The call sites that split most (at least twice), as the `@mcusplit v1 hot-split` lines: splits,
+    bucket, and the latest call site a segment header recorded for that bucket (0: none left)."""
+    counts = read_words(symbols.site_splits, SITE_BUCKETS)
+    sites = [read_words(symbols.pool_start + i * symbols.seg_size + symbols.seg_size - HEADER_BYTES + 4, 1)[0]
+             for i in range(symbols.seg_count)]
+    ranked = sorted((b for b in range(SITE_BUCKETS) if counts[b] >= 2), key=lambda b: (-counts[b], b))[:top]
+    out = []
+    for bucket in ranked:
+        site = next((s & ~1 for s in sites if s and (s >> 1) % SITE_BUCKETS == bucket), 0)
+        out.append({"splits": counts[bucket], "bucket": bucket, "site": site})
+    return out

@@ -15,7 +15,7 @@ import logging
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +53,8 @@ class ProbeInfo:
 class ProbeWatermarks:
     snapshot: dict[str, int]     # mcusplit_stats_snapshot as the firmware last wrote it
     pool: dict[str, int]         # computed from the pool's memory, as pool.c does
+    tasks: list[dict] = field(default_factory=list)        # per task slot (firmware with tasks)
+    hot_sites: list[dict] = field(default_factory=list)    # the call sites that split most
 
 
 def is_qemu_uid(unique_id: str | None) -> bool:
@@ -260,5 +262,6 @@ def read_watermarks(session: Session, firmware: Firmware | Path) -> ProbeWaterma
     def read_words(address: int, count: int) -> list[int]:
         return list(target.read_memory_block32(address, count))
 
-    return ProbeWatermarks(poolstats.snapshot_stats(read_words, symbols), poolstats.pool_stats(read_words, symbols))
+    return ProbeWatermarks(poolstats.snapshot_stats(read_words, symbols), poolstats.pool_stats(read_words, symbols),
+                           poolstats.task_stats(read_words, fw), poolstats.hot_sites(read_words, symbols))
 
