@@ -15,6 +15,12 @@ divided by N, so start-up and printing cancel out. Variants:
   full     and every check the analysis proves unnecessary (check_elision = "full")
   r9       experiment: the limit in a reserved register r9 (Thumb-2 only; not shipped)
 
+and, for the split cost only:
+
+  noguard  the default without the ARMv8-M stack-limit guard (M33: the default has it)
+  mpu      the default with the ARMv7-M MPU guard region (M4F)
+  tasks    the __morestack firmware with tasks links (exact per-task high-water marks)
+
 The split cost (roundtrip, hotsplit) is per call: the same build run with and without a forced
 split on every call, the difference divided by the number of calls.
 """
@@ -39,7 +45,8 @@ from mcusplit.emu import qemu  # noqa: E402
 
 WORKLOADS = ROOT / "benchmarks" / "workloads"
 BOARDS = ["qemu-microbit", "qemu-mps2-an386", "qemu-mps2-an505"]
-VARIANTS = ["plain", "llvm", "checks", "leaf", "full", "r9"]
+VARIANTS = ["plain", "llvm", "checks", "leaf", "full", "r9", "noguard", "mpu", "tasks"]
+SPLIT_ONLY = {"noguard": ("v8m.main",), "mpu": ("v7m", "v7em"), "tasks": ("v6m", "v7m", "v7em", "v8m.main")}
 PER_ITERATION = {"coremark_like": 4, "recursion": 4}          # workload -> N (runs N and 2N)
 SPLIT_COST = {"roundtrip": 100, "hotsplit": 100}   # N, 2N print the same number of digits
 
@@ -47,10 +54,12 @@ SPLIT_COST = {"roundtrip": 100, "hotsplit": 100}   # N, 2N print the same number
 def build_variant(workload: str, board: str, variant: str, defines: dict[str, str], out: Path) -> Path:
     proj = project.load(WORKLOADS / workload)
     elision = {"checks": "none", "full": "full"}.get(variant, "leaf")
-    proj = dataclasses.replace(proj, defines={**proj.defines, **defines}, check_elision=elision)
+    guard = {"noguard": "none", "mpu": "mpu"}.get(variant, proj.pool.guard)
+    proj = dataclasses.replace(proj, defines={**proj.defines, **defines}, check_elision=elision,
+                               pool=dataclasses.replace(proj.pool, guard=guard))
     style = {"llvm": "llvm", "r9": "r9"}.get(variant, "mcusplit")
     result = build.build(proj, boards.load(board), out, split_stack=variant != "plain", prologue_style=style,
-                         jobs=1)
+                         jobs=1, task_hwm=variant == "tasks")
     return result.elf
 
 
@@ -101,8 +110,11 @@ def main() -> None:
     for workload in args.workloads.split(","):
         for board in args.boards.split(","):
             for variant in args.variants.split(","):
-                if variant == "r9" and not boards.load(board).core.thumb2:
+                arch = boards.load(board).core.arch
+                if variant == "r9" and arch == "v6m":
                     continue                              # the r9 experiment is Thumb-2 only
+                if variant in SPLIT_ONLY and (workload not in SPLIT_COST or arch not in SPLIT_ONLY[variant]):
+                    continue
                 if workload in SPLIT_COST and variant == "plain":
                     continue
                 jobs.append((workload, board, variant))
@@ -118,7 +130,7 @@ def main() -> None:
 
 
 def report(rows: list[dict]) -> None:
-    variants = [v for v in VARIANTS if any(r["variant"] == v for r in rows)]
+    variants = [v for v in VARIANTS if any(r["variant"] == v for r in rows) and v not in SPLIT_ONLY]
     keyed = {(r["workload"], r["board"], r["variant"]): r for r in rows}
     cores = {r["board"]: r["core"] for r in rows}
     print("\ninstructions per iteration, and the ratio to no split stacks (exact; QEMU -icount shift=0)")
@@ -161,7 +173,7 @@ def report(rows: list[dict]) -> None:
                     cells.append(f"{100 * (r['text'] / plain['text'] - 1):>+13.2f}%")
             print(f"{workload:<15}{cores[board]:<12}" + "".join(cells))
     print("\nsplit cost: extra instructions per call that splits (the same call without a split: 0)")
-    split_variants = [v for v in variants if v != "plain"]
+    split_variants = [v for v in VARIANTS if v != "plain" and any(r["variant"] == v for r in rows)]
     print(f"{'workload':<15}{'core':<12}" + "".join(f"{v:>14}" for v in split_variants))
     for workload in SPLIT_COST:
         for board in cores:
@@ -173,6 +185,15 @@ def report(rows: list[dict]) -> None:
                 print(f"{workload:<15}{cores[board]:<12}" + "".join(cells))
     print("\n(full removes the forced splits themselves where the analysis can: a split cost of 0 there "
           "means no call split.)")
+    print("\nthe straddling loop: instructions per iteration with a split on every call / with no split")
+    print(f"{'core':<12}" + "".join(f"{v:>14}" for v in split_variants))
+    for board in cores:
+        cells = []
+        for v in split_variants:
+            r = keyed.get(("hotsplit", board, v))
+            cells.append(f"{r['split_call']:>7.1f} /{r['plain_call']:>5.1f}" if r else f"{'-':>14}")
+        if any(c.strip() != "-" for c in cells):
+            print(f"{cores[board]:<12}" + "".join(cells))
 
 
 if __name__ == "__main__":

@@ -91,10 +91,13 @@ def _usage(elf: Path, board: Board) -> tuple[int, int]:
 
 
 def build(project: Project, board: Board, out_dir: Path, split_stack: bool = True, jobs: int | None = None,
-          progress: Callable[[str], None] | None = None, prologue_style: str = "mcusplit") -> BuildResult:
+          progress: Callable[[str], None] | None = None, prologue_style: str = "mcusplit",
+          task_hwm: bool | None = None) -> BuildResult:
     """prologue_style "llvm" keeps LLVM's own split-stack prologue (reading a limit word) with a
     __morestack of LLVM's contract: the baseline the benchmarks compare against. "r9" keeps the
-    limit in a reserved register: a measured experiment. Neither is for products."""
+    limit in a reserved register: a measured experiment. Neither is for products.
+    task_hwm: link the __morestack that keeps per-task high-water marks (None: when the firmware
+    uses tasks; the benchmarks force it to measure its cost)."""
     started = time.monotonic()
     say = progress or (lambda message: None)
     out_dir = out_dir.resolve()
@@ -193,7 +196,8 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         modules: list[ModuleResult] = [f.result() for f in user_futures]
         modules += [f.result() for f in lib_futures]
         uses_tasks = prologue_style == "mcusplit" and any(_refers_to(m.obj, TASK_API) for m in modules)
-        objects = [f.result() for f in core_futures] + [morestack_futures[uses_tasks].result()]
+        with_hwm = uses_tasks if task_hwm is None else task_hwm and prologue_style == "mcusplit"
+        objects = [f.result() for f in core_futures] + [morestack_futures[with_hwm].result()]
         objects += [m.obj for m in modules]
         lazy_objects = [f.result() for f in task_futures]
 

@@ -62,14 +62,13 @@ def test_guard_stops_an_overrun_where_it_happens(tmp_path, board, guard, name, o
     assert Symbolizer(built.elf).name(record.int("pc")).startswith("overrun"), OVERRUN_IN[overrun]
 
 
-def test_without_a_guard_the_overrun_is_only_seen_at_exit(tmp_path):
-    """The same overrun on an ARMv7-M build without the MPU guard runs to the end: the canary at
-    the segment's bottom is all that notices, afterwards (exit 102 without a pc)."""
+def test_without_a_guard_the_overrun_runs_on_and_corrupts(tmp_path):
+    """The same overrun on an ARMv7-M build without the MPU guard is not stopped where it happens:
+    it writes over the memory below its segment, and what notices is the canary at exit (102) or
+    the core locking up on what it overwrote (103), never a report naming the overrunning code."""
     _, result = run(tmp_path, "qemu-mps2-an386", 1, "none")
-    assert result.exit_code == 102
-    assert result.report.stats["overflows"] >= 1
-    assert not [r for r in result.report.records if r.kind == "fault"]
-    assert "pc" not in next(r for r in result.report.records if r.kind == "stack-overflow").fields
+    assert result.exit_code in (102, 103), "\n".join(result.lines)
+    assert not any(r.kind == "stack-overflow" and "pc" in r.fields for r in result.report.records)
 
 
 @pytest.mark.parametrize(("board", "guard", "message"), [

@@ -28,6 +28,19 @@ static int debugger_attached(void)
 #endif
 }
 
+/* The exit line and the exit, nothing else (the fault path, when memory cannot be trusted). */
+void mcusplit_exit_quietly(int code)
+{
+    __asm__ volatile("cpsid i" ::: "memory");
+    mcusplit_puts("@mcusplit v1 exit code=");
+    mcusplit_put_u32((uint32_t)code);
+    mcusplit_puts("\n");
+    if (mcusplit_exit_semihosting || debugger_attached())
+        semihosting_exit(code);
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
 void mcusplit_exit(int code)
 {
     __asm__ volatile("cpsid i" ::: "memory");

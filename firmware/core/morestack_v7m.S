@@ -89,27 +89,37 @@
 #define GUARD_REGION 7
 #define MPU_RBAR 0xE000ED9C
     .macro SWITCH_TO target
-#if defined(MCUSPLIT_GUARD_SPLIM)
-    mrs     r7, psp
-    cmp     r7, sp                      @ eq: a task on PSP; ne: MSP
+#if defined(MCUSPLIT_GUARD_SPLIM) && !defined(MCUSPLIT_TASK_HWM)
+    /* Firmware without tasks runs on MSP only: MSPLIM is the one limit that moves. */
+    mrs     r6, msplim                  @ the limit now: SWITCH_BACK puts back exactly this
     mov     lr, #0
-    ite     eq
-    mrseq   r6, psplim                  @ the limit now: SWITCH_BACK puts back exactly this
-    mrsne   r6, msplim
-    lsr     r7, r5, #MCUSPLIT_SEG_SHIFT
-    lsl     r7, r7, #MCUSPLIT_SEG_SHIFT @ the new segment's bottom
-    ite     eq
-    msreq   psplim, lr
-    msrne   msplim, lr
+    msr     msplim, lr                  @ no limit while sp moves
     mov     sp, \target
-    ite     eq
-    msreq   psplim, r7
-    msrne   msplim, r7
+    NEW_BOTTOM r7
+    msr     msplim, r7
+#elif defined(MCUSPLIT_GUARD_SPLIM)
+    /* With tasks: PSPLIM on a task's PSP, MSPLIM otherwise. CONTROL.SPSEL is 1 only in thread
+     * mode on PSP (exception entry clears it), and r7 keeps the answer for SWITCH_BACK. */
+    mrs     r7, control
+    ands    r7, r7, #2                  @ 2: a task on PSP; 0: MSP
+    mov     lr, #0
+    cbnz    r7, 1f
+    mrs     r6, msplim                  @ the limit now: SWITCH_BACK puts back exactly this
+    msr     msplim, lr
+    mov     sp, \target
+    NEW_BOTTOM lr
+    msr     msplim, lr
+    b       2f
+1:  mrs     r6, psplim
+    msr     psplim, lr
+    mov     sp, \target
+    NEW_BOTTOM lr
+    msr     psplim, lr
+2:
 #elif defined(MCUSPLIT_GUARD_MPU)
     ldr     lr, =MPU_RBAR
     ldr     r6, [lr]                    @ the guard now (reads without VALID: region = RNR = 7)
-    lsr     r7, r5, #MCUSPLIT_SEG_SHIFT
-    lsl     r7, r7, #MCUSPLIT_SEG_SHIFT
+    NEW_BOTTOM r7
     orr     r7, r7, #(0x10 | GUARD_REGION)  @ VALID | region
     str     r7, [lr]
     mov     sp, \target
@@ -118,19 +128,35 @@
 #endif
     .endm
 
-/* Back to the old stack (ip = its sp), the guard with it. Uses r6, r7. */
+/* The bottom of the segment whose header is r5 (flags untouched). */
+    .macro NEW_BOTTOM reg
+#if SEG_SIZE - HEADER <= 4095
+    sub     \reg, r5, #(SEG_SIZE - HEADER)
+#else
+    lsr     \reg, r5, #MCUSPLIT_SEG_SHIFT
+    lsl     \reg, \reg, #MCUSPLIT_SEG_SHIFT
+#endif
+    .endm
+
+/* Back to the old stack (ip = its sp), the guard with it. Uses r6, r7, lr. */
     .macro SWITCH_BACK
-#if defined(MCUSPLIT_GUARD_SPLIM)
-    mrs     r7, psp
-    cmp     r7, sp
+#if defined(MCUSPLIT_GUARD_SPLIM) && !defined(MCUSPLIT_TASK_HWM)
     mov     r7, #0
-    ite     eq
-    msreq   psplim, r7
-    msrne   msplim, r7
+    msr     msplim, r7
     mov     sp, ip
-    ite     eq
-    msreq   psplim, r6                  @ the limit SWITCH_TO found, not one computed from sp:
-    msrne   msplim, r6                  @ see the note above
+    msr     msplim, r6                  @ the limit SWITCH_TO found, not one computed from sp:
+                                        @ see the note above
+#elif defined(MCUSPLIT_GUARD_SPLIM)
+    mov     lr, #0
+    cbnz    r7, 1f                      @ r7 from SWITCH_TO (it survived the body)
+    msr     msplim, lr
+    mov     sp, ip
+    msr     msplim, r6                  @ the limit SWITCH_TO found, not one computed from sp
+    b       2f
+1:  msr     psplim, lr
+    mov     sp, ip
+    msr     psplim, r6
+2:
 #elif defined(MCUSPLIT_GUARD_MPU)
     mov     sp, ip
     ldr     r7, =MPU_RBAR
@@ -142,7 +168,7 @@
 
 /* r5 == 0: to \\label. cbz reaches 126 bytes ahead, enough unless the extras above are in. */
     .macro IF_ZERO_GOTO label
-#if defined(MCUSPLIT_TASK_HWM) || defined(MCUSPLIT_GUARD_SPLIM) || defined(MCUSPLIT_GUARD_MPU)
+#if defined(MCUSPLIT_TASK_HWM)
     cmp     r5, #0
     beq     \label
 #else

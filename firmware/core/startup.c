@@ -78,8 +78,22 @@ uint32_t mcusplit_guard_at_fault;
 /* Called with the exception frame the fault pushed; never returns. */
 void mcusplit_fault_report(const uint32_t *frame, uint32_t exc_return)
 {
+    /* A fault while reporting one (the first may have left memory in any state: an overrun's
+     * exception frame lands below the stack it overran): one line and stop, no report. */
+    static volatile int reporting;
     uint32_t ipsr;
     __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
+    if (reporting) {
+        mcusplit_puts("\n@mcusplit v1 fault-in-report pc=");
+        mcusplit_put_hex(frame[6]);
+        mcusplit_puts("\n");
+        mcusplit_exit_quietly(reporting);
+    }
+#if !defined(__ARM_ARCH_6M__)
+    uint32_t cfsr = SCB_CFSR;
+    SCB_CFSR = cfsr;                                /* write-one-to-clear: a later fault reads its own */
+#endif
+    reporting = MCUSPLIT_EXIT_FAULT;
     mcusplit_puts("@mcusplit v1 fault exc=");
     mcusplit_put_u32(ipsr & 0x1FFu);
     mcusplit_puts(" pc=");
@@ -92,13 +106,14 @@ void mcusplit_fault_report(const uint32_t *frame, uint32_t exc_return)
     mcusplit_put_hex(exc_return);
 #if !defined(__ARM_ARCH_6M__)
     mcusplit_puts(" cfsr=");
-    mcusplit_put_hex(SCB_CFSR);
+    mcusplit_put_hex(cfsr);
     mcusplit_puts(" hfsr=");
     mcusplit_put_hex(SCB_HFSR);
 #endif
     mcusplit_puts("\n");
 #if defined(MCUSPLIT_GUARD_SPLIM)
-    if (SCB_CFSR & (1u << 20)) {                    /* UFSR.STKOF: a stack ran into its limit */
+    if (cfsr & (1u << 20)) {                        /* UFSR.STKOF: a stack ran into its limit */
+        reporting = MCUSPLIT_EXIT_STACK_OVERFLOW;
         mcusplit_puts("@mcusplit v1 stack-overflow guard=stack-limit pc=");
         mcusplit_put_hex(frame[6]);
         mcusplit_puts("\n");
@@ -106,10 +121,11 @@ void mcusplit_fault_report(const uint32_t *frame, uint32_t exc_return)
     }
 #elif defined(MCUSPLIT_GUARD_MPU)
     /* MMFSR: MSTKERR (an exception frame hit the guard) or DACCVIOL at a valid MMFAR inside it. */
-    uint32_t mmfsr = SCB_CFSR & 0xFFu;
+    uint32_t mmfsr = cfsr & 0xFFu;
     uint32_t mmfar = *(volatile uint32_t *)0xE000ED34u;
     uint32_t guard = MPU_RBAR_SAVED & ~31u;
     if ((mmfsr & 0x10u) || ((mmfsr & 0x82u) == 0x82u && mmfar - guard < 32u)) {
+        reporting = MCUSPLIT_EXIT_STACK_OVERFLOW;
         mcusplit_puts("@mcusplit v1 stack-overflow guard=mpu pc=");
         mcusplit_put_hex(frame[6]);
         mcusplit_puts(" addr=");
