@@ -28,17 +28,29 @@ static int debugger_attached(void)
 #endif
 }
 
-/* The exit line and the exit, nothing else (the fault path, when memory cannot be trusted). */
-void mcusplit_exit_quietly(int code)
+/* The exit line, then semihosting or a halt. Inlined into both exits: probes and the HIL rack
+ * find the `bkpt 0xab` inside mcusplit_exit. */
+static inline __attribute__((always_inline, noreturn)) void finish(int code)
 {
-    __asm__ volatile("cpsid i" ::: "memory");
     mcusplit_puts("@mcusplit v1 exit code=");
-    mcusplit_put_u32((uint32_t)code);
+    if (code < 0) {
+        mcusplit_putc('-');
+        mcusplit_put_u32((uint32_t)-code);
+    } else {
+        mcusplit_put_u32((uint32_t)code);
+    }
     mcusplit_puts("\n");
     if (mcusplit_exit_semihosting || debugger_attached())
         semihosting_exit(code);
     for (;;)
         __asm__ volatile("wfi");
+}
+
+/* The exit line and the exit, nothing else (the fault path, when memory cannot be trusted). */
+void mcusplit_exit_quietly(int code)
+{
+    __asm__ volatile("cpsid i" ::: "memory");
+    finish(code);
 }
 
 void mcusplit_exit(int code)
@@ -56,16 +68,5 @@ void mcusplit_exit(int code)
         mcusplit_puts("\n");
         code = MCUSPLIT_EXIT_STACK_OVERFLOW;
     }
-    mcusplit_puts("@mcusplit v1 exit code=");
-    if (code < 0) {
-        mcusplit_putc('-');
-        mcusplit_put_u32((uint32_t)-code);
-    } else {
-        mcusplit_put_u32((uint32_t)code);
-    }
-    mcusplit_puts("\n");
-    if (mcusplit_exit_semihosting || debugger_attached())
-        semihosting_exit(code);
-    for (;;)
-        __asm__ volatile("wfi");
+    finish(code);
 }

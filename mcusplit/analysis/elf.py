@@ -118,6 +118,10 @@ class Firmware:
         data = self.read(address, 4)
         return int.from_bytes(data, "little") if data is not None else None
 
+    def c_string(self, address: int, limit: int = 64) -> str:
+        """A NUL-terminated string from the image (names in the firmware's registries)."""
+        return c_string(self, address, limit)
+
     def absolute(self, name: str) -> int | None:
         """Value of a linker-script symbol such as __mcusplit_seg_size."""
         symbol = self.by_name.get(name)
@@ -140,3 +144,14 @@ class Firmware:
             for start, end in section.code_spans(self.mapping):
                 out.append((start, section.data[start - section.address:end - section.address]))
         return out
+
+
+def c_string(image, address: int, limit: int = 64) -> str:
+    """A NUL-terminated string read through image.read(address, 1) (a Firmware, or a stand-in)."""
+    out = bytearray()
+    while len(out) < limit:
+        byte = image.read(address + len(out), 1)
+        if not byte or byte == b"\0":
+            break
+        out += byte
+    return out.decode("utf-8", errors="replace")

@@ -55,13 +55,7 @@ def _records(fw: Firmware, name: str, size: int) -> list[bytes]:
 
 
 def _string(fw: Firmware, address: int) -> str:
-    out = bytearray()
-    while len(out) < 64:
-        byte = fw.read(address + len(out), 1)
-        if not byte or byte == b"\0":
-            break
-        out += byte
-    return out.decode("utf-8", errors="replace") or f"{address:#x}"
+    return fw.c_string(address) or f"{address:#x}"
 
 
 def read(fw: Firmware) -> Registry:

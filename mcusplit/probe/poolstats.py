@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..analysis.elf import Firmware
+from ..analysis.elf import Firmware, c_string
 from ..errors import McusplitError
 
 HEADER_BYTES = 16                   # struct mcusplit_segment_header: link, site, depth, arg_bytes
@@ -123,20 +123,10 @@ def task_stats(read_words: ReadWords, firmware: Firmware) -> list[dict[str, int 
         if tcb == current and running < 0x80000000:
             hwm = max(hwm, running)
         state = word(o_state)
-        tasks.append({"id": i, "name": _c_string(firmware, name_address) if name_address else "?",
+        tasks.append({"id": i, "name": c_string(firmware, name_address) if name_address else "?",
                       "state": STATES.get(state, str(state)), "depth": 0 if state == 5 else word(o_depth),
                       "hwm": hwm, "switches": word(o_switches)})
     return tasks
-
-
-def _c_string(firmware: Firmware, address: int) -> str:
-    out = bytearray()
-    while len(out) < 64:
-        byte = firmware.read(address + len(out), 1)
-        if not byte or byte == b"\0":
-            break
-        out += byte
-    return out.decode("utf-8", errors="replace")
 
 
 def hot_sites(read_words: ReadWords, symbols: PoolSymbols, top: int = 3) -> list[dict[str, int]]:
