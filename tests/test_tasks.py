@@ -94,6 +94,29 @@ def test_time_slices_ending_inside_morestack_restart_it(tmp_path, board):
     assert result.report.stats["in_use"] == 0
 
 
+# QEMU's STM32 timer counts at 1 GHz, not the 16 MHz the board file (and silicon) says.
+TIMER_RATE = {"qemu-netduinoplus2": 320, "nucleo-f4": 320}
+
+
+@pytest.mark.parametrize("board", EMULATED_BOARDS)
+def test_tasks_and_a_splitting_interrupt_handler_share_the_pool(tmp_path, board):
+    """Tasks split on PSP and are switched inside __morestack while the board's timer handler
+    recurses deep enough to split on MSP: every task result, every handler result and every split
+    accounted for."""
+    root = variant(tmp_path, "irqtasks", {"MODE": 4, "TICK": 100, "TIMER_RATE": TIMER_RATE.get(board, 20000)},
+                   segments=12, recursion="irq_descend = 13")
+    built, result = build_and_run(root, board, tmp_path / "out", icount=True)
+    assert result.exit_code == 0, "\n".join(result.lines)
+    timer = next(line for line in result.lines if line.startswith("timer:"))
+    interrupts, wrong = (int(w) for w in timer.replace(",", "").split()[1::2])
+    assert interrupts > 50 and wrong == 0, timer
+    assert records(result, "sched")[0].int("restarts") > 0
+    names = Symbolizer(built.elf)
+    hot = {names.name(r.int("site")).split("+")[0]: r.int("splits") for r in records(result, "hot-split")}
+    assert hot["outer"] == 24000 and hot["irq_descend"] > 0, hot
+    assert result.report.stats["in_use"] == 0 and result.report.stats["overflows"] == 0
+
+
 @pytest.mark.parametrize("board", ["qemu-mps2-an386", "qemu-microbit", "qemu-mps2-an505"])
 def test_tasks_wait_for_segments_when_the_pool_is_empty(tmp_path, board):
     """Four tasks that each need a second segment, two segments to share: they take turns."""

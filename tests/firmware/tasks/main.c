@@ -5,18 +5,24 @@
  * Defines (mcusplit.toml or the tests): TICK (SysTick period in core cycles; small ticks switch
  * tasks inside __morestack), MODE: 0 normal, 1 misuse (an unregistered entry, then a gate call
  * with an unregistered function), 2 deadlock (every task holds segments and wants more), 3 churn
- * (every task splits in a loop, so that time slices end inside __morestack often).
+ * (every task splits in a loop, so that time slices end inside __morestack often), 4 churn with
+ * the board's timer interrupting it, its handler recursing deep enough to split (on MSP, while
+ * tasks split on PSP and are switched inside __morestack).
  */
 #include <stdint.h>
 
 #include "mcusplit.h"
 #include "mcusplit_tasks.h"
+#include "mcusplit_timer.h"
 
 #ifndef TICK
 #define TICK 2000
 #endif
 #ifndef MODE
 #define MODE 0
+#endif
+#ifndef TIMER_RATE
+#define TIMER_RATE 20000          /* MODE 4: timer interrupts per second of the board's timer clock */
 #endif
 #define TASKS 4
 #define ROUNDS 20
@@ -49,10 +55,28 @@ __attribute__((noinline)) static uint32_t outer(uint32_t x)
     return inner(x + 1) ^ pad[99];
 }
 
+/* MODE 4: the timer's handler splits on the handler stack; checked against the same sum. */
+static volatile uint32_t irq_count, irq_wrong;
+__attribute__((noinline)) static uint32_t irq_descend(uint32_t n)
+{
+    volatile uint32_t pad[24];
+    for (uint32_t i = 0; i < 24; i++)
+        pad[i] = n + i;
+    return n == 0 ? pad[23] : irq_descend(n - 1) + pad[n % 24];
+}
+
+void Timer_IRQHandler(void)
+{
+    mcusplit_timer_ack();
+    if (irq_descend(12) != irq_descend(12))      /* deep enough to split from a shallow stack */
+        irq_wrong++;
+    irq_count++;
+}
+
 static uint32_t work(uint32_t id, int in_task)
 {
     uint32_t sum = 0;
-    if (MODE == 3) {
+    if (MODE == 3 || MODE == 4) {
         for (uint32_t i = 0; i < 3000; i++)
             sum = sum * 31u + outer(id * 100000u + i);
         return sum;
@@ -119,7 +143,13 @@ int main(void)
     for (uint32_t i = 0; i < TASKS; i++)
         if (mcusplit_task_create(MODE == 2 ? hoarder : worker, (void *)(uintptr_t)i) < 0)
             return 1;
+    if (MODE == 4 && !mcusplit_timer_start(mcusplit_timer_clock_hz() / TIMER_RATE + 1u, 0x40))
+        return 4;                                  /* no timer on this board */
     mcusplit_tasks_run(TICK);
+    if (MODE == 4) {
+        mcusplit_timer_stop();
+        mcusplit_printf("timer: %u interrupts, %u wrong\n", (unsigned)irq_count, (unsigned)irq_wrong);
+    }
     uint32_t wrong = 0;
     for (uint32_t i = 0; i < TASKS; i++) {
         uint32_t expected = work(i, 0);
