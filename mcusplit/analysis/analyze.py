@@ -304,13 +304,10 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Sol
                  f"(nesting up to {len(nesting) + bool(p.lowest)} deep)")
         if p.lowest:
             model += f"; the scheduler's {len(p.lowest)} run at the lowest priority"
-        layer = Solver(graph, layout, bounds, plan=plan)
-        for _ in range(len(nesting) - 1):
-            layer = Solver(graph, layout, bounds, [(h, layer) for h in nesting], plan=plan)
-        solver_of = dict.fromkeys(nesting, layer)
+        active_solvers = _chain_solvers(p, nesting, plan)
+        solver_of = {h: active_solvers(frozenset([h])) for h in nesting}
         if p.lowest:
-            bottom = Solver(graph, layout, bounds, [(h, layer) for h in nesting], plan=plan) if nesting else layer
-            solver_of.update(dict.fromkeys(p.lowest, bottom))
+            solver_of.update(dict.fromkeys(p.lowest, active_solvers(frozenset())))
         thread_preempting = [(h, solver_of[h]) for h in handlers]
     thread = Solver(graph, layout, bounds, thread_preempting, plan=plan)
 
@@ -339,6 +336,37 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Sol
         entries.append(EntryResult(infos[h].name, "interrupt", h, guaranteed, value,
                                    path(solver, h, guaranteed, "interrupt")))
     return Solution(thread, solver_of, model, pool_needed, entries, gates, task_segments)
+
+
+# Up to this many handlers the "any" model follows every chain of distinct handlers exactly (one
+# solver per set of active handlers: 2**n); above it, n layers where any handler may preempt any
+# other, itself included: more than can happen, so still safe, and n solvers instead of 2**n.
+EXACT_CHAIN_HANDLERS = 8
+
+
+def _chain_solvers(p: Prepared, nesting: list[int], plan: CheckPlan | None):
+    """For nesting = "any": the solver for code running while a set of handlers is active.
+
+    An exception cannot preempt itself (the NVIC holds a second request pending until the active
+    one returns), so a chain of nested handlers has each handler at most once. A function serving
+    several vectors (Default_Handler) counts once too: it is the model the report states."""
+    graph, layout, bounds = p.graph, p.layout, p.bounds
+    memo: dict[frozenset[int], Solver] = {}
+
+    if len(nesting) > EXACT_CHAIN_HANDLERS:
+        layer = Solver(graph, layout, bounds, plan=plan)
+        for _ in range(len(nesting) - 1):
+            layer = Solver(graph, layout, bounds, [(h, layer) for h in nesting], plan=plan)
+        top = Solver(graph, layout, bounds, [(h, layer) for h in nesting], plan=plan)
+        return lambda active: top if not active else layer
+
+    def solver(active: frozenset[int]) -> Solver:
+        if active not in memo:
+            preempting = [(h, solver(active | {h})) for h in nesting if h not in active]
+            memo[active] = Solver(graph, layout, bounds, preempting, plan=plan)
+        return memo[active]
+
+    return solver
 
 
 def _reaches(graph: CallGraph, sources: list[int], goal: int) -> bool:
