@@ -29,6 +29,7 @@ from .codegen.prologue import FunctionCheck
 from .codegen.splitstack import FunctionPlan
 from .errors import BuildError
 from .frontend import c as c_frontend
+from .frontend import rust as rust_frontend
 from .link import board_source, outputs, script
 from .link.link import link
 from .project import Project
@@ -175,6 +176,9 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
             ir = c_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.bc", core, user_includes,
                                        project.defines if prefix == "" else {}, list(project.cflags)
                                        if prefix == "" else [], split_stack=True)
+        elif source.suffix == ".rs":
+            ir = rust_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.rs.bc", core,
+                                          list(project.rustflags))
         elif source.suffix in (".ll", ".bc"):
             ir = source
         else:

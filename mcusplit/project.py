@@ -4,10 +4,13 @@ mcusplit.toml (every key optional):
 
     [project]
     name = "recursion"              # default: the directory's name
-    sources = ["*.c", "lib/*.c"]    # globs, relative; default: every .c/.ll/.bc in the directory
+    sources = ["*.c", "lib/*.c"]    # globs, relative; default: every .c/.ll/.bc in the directory,
+                                    # and a Rust crate's root (main.rs or lib.rs; its modules are not
+                                    # sources of their own)
     include_dirs = ["include"]
     defines = { DEPTH = 100 }
     cflags = ["-Os"]                # appended to the defaults (-O2 -g ...)
+    rustflags = ["-C", "opt-level=2"]   # appended to rustc's defaults (mcusplit/frontend/rust.py)
 
     [pool]
     segment_size = 1024             # bytes, a power of two (stacks are aligned to it)
@@ -37,7 +40,8 @@ from typing import Any
 
 from .errors import ProjectError
 
-SOURCE_SUFFIXES = (".c", ".ll", ".bc")
+SOURCE_SUFFIXES = (".c", ".ll", ".bc", ".rs")
+CRATE_ROOTS = ("main.rs", "lib.rs")
 DEFAULT_SEGMENT_SIZE = 1024
 DEFAULT_SEGMENTS = 8
 CHECK_ELISION = ("none", "leaf", "full")
@@ -67,6 +71,7 @@ class Project:
     include_dirs: tuple[Path, ...] = ()
     defines: dict[str, str] = field(default_factory=dict)
     cflags: tuple[str, ...] = ()
+    rustflags: tuple[str, ...] = ()
     pool: PoolConfig = PoolConfig()
     no_split_stack: tuple[str, ...] = ()
     check_elision: str = "leaf"
@@ -140,22 +145,30 @@ def load(path: str | Path) -> Project:
         except tomllib.TOMLDecodeError as exc:
             raise ProjectError(f"not valid TOML: {exc}", where) from None
     project_t = _expect(raw.get("project", {}), dict, "project", where)
-    _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags"}, f"{where} [project]")
+    _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags", "rustflags"},
+                f"{where} [project]")
     name = _expect(project_t.get("name", root.name), str, "name", where)
 
     sources: list[Path] = []
-    patterns = _str_list(project_t.get("sources", [f"*{s}" for s in SOURCE_SUFFIXES]), "sources", where)
+    default_patterns = [f"*{s}" for s in SOURCE_SUFFIXES if s != ".rs"] + [*CRATE_ROOTS, "src/main.rs",
+                                                                         "src/lib.rs"]
+    patterns = _str_list(project_t.get("sources", default_patterns), "sources", where)
     for pattern in patterns:
         matches = sorted(p for p in root.glob(pattern) if p.is_file())
         if not matches and "sources" in project_t:
             raise ProjectError(f"source pattern '{pattern}' matches no file", where)
         for match in matches:
             if match.suffix not in SOURCE_SUFFIXES:
-                raise ProjectError(f"'{match.name}' is not a .c, .ll or .bc file", where)
+                raise ProjectError(f"'{match.name}' is not a .c, .rs, .ll or .bc file", where)
             if match not in sources:
                 sources.append(match)
     if not sources:
-        raise ProjectError("no sources (.c, .ll or .bc) found", str(root))
+        raise ProjectError("no sources (.c, .rs, .ll or .bc) found", str(root))
+    crates = [s for s in sources if s.suffix == ".rs"]
+    if len(crates) > 1:
+        names = ", ".join(str(c.relative_to(root)) for c in crates)
+        raise ProjectError(f"one Rust crate per project: list only its root in [project] sources "
+                           f"(found {names}; modules are found from the root)", where)
 
     include_dirs = []
     for entry in _str_list(project_t.get("include_dirs", []), "include_dirs", where):
@@ -169,6 +182,7 @@ def load(path: str | Path) -> Project:
         _expect(value, (str, int), f"defines.{key}", where)
         defines[key] = str(value)
     cflags = _str_list(project_t.get("cflags", []), "cflags", where)
+    rustflags = _str_list(project_t.get("rustflags", []), "rustflags", where)
 
     pool = parse_pool(_expect(raw.get("pool", {}), dict, "pool", where), where)
     split_t = _expect(raw.get("split_stack", {}), dict, "split_stack", where)
@@ -192,7 +206,8 @@ def load(path: str | Path) -> Project:
     if not 1 <= max_tasks <= 256:
         raise ProjectError(f"tasks.max_tasks must be 1..256, got {max_tasks}", where)
     return Project(name=name, root=root, sources=tuple(sources), include_dirs=tuple(include_dirs),
-                   defines=defines, cflags=tuple(cflags), pool=pool, no_split_stack=tuple(no_split),
+                   defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags), pool=pool,
+                   no_split_stack=tuple(no_split),
                    check_elision=elision, leaf_allowance=leaf_allowance, cover_budget=cover_budget,
                    max_tasks=max_tasks,
                    config_path=config_path if config_path.is_file() else None, raw=raw)

@@ -12,9 +12,14 @@ from pathlib import Path
 from .errors import BuildError, ToolError
 
 
+def ziglang() -> list[str]:
+    """The zig driver from the ziglang wheel (clang, lld and llvm-ar 22 inside)."""
+    return [sys.executable, "-m", "ziglang"]
+
+
 def clang() -> list[str]:
     """clang 22 from the ziglang wheel: the same LLVM major as llvmlite, so IR and bitcode match."""
-    return [sys.executable, "-m", "ziglang", "cc"]
+    return [*ziglang(), "cc"]
 
 
 def qemu_system_arm() -> str:

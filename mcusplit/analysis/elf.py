@@ -10,6 +10,7 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
 from ..errors import McusplitError
+from .demangle import demangle
 
 SHF_EXECINSTR = 0x4
 SYMBOL_TYPES = {0: "STT_NOTYPE", 1: "STT_OBJECT", 2: "STT_FUNC", 3: "STT_SECTION", 4: "STT_FILE"}
@@ -95,7 +96,7 @@ class Firmware:
             raise ElfError("symbol table entries are not Elf32_Sym", str(self.path))
         for st_name, value, size, info, _other, _shndx in struct.iter_unpack("<IIIBBH", data):
             end = names.find(b"\0", st_name)
-            name = names[st_name:end if end >= 0 else len(names)].decode("utf-8", errors="replace")
+            name = demangle(names[st_name:end if end >= 0 else len(names)].decode("utf-8", errors="replace"))
             if name in ("$t", "$d", "$a") or name.startswith(("$t.", "$d.")):
                 self.mapping.append((value, name[:2]))
                 continue

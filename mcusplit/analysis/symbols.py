@@ -10,6 +10,7 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
 from ..errors import McusplitError
+from .demangle import demangle
 
 _HEX = re.compile(r"\b(fn|site|pc|lr)=(0x[0-9a-fA-F]+)")
 
@@ -23,7 +24,7 @@ class Symbolizer:
                 if symtab is not None:
                     for sym in symtab.iter_symbols():
                         if sym["st_info"]["type"] == "STT_FUNC" and sym.name:
-                            entries.append((sym["st_value"] & ~1, sym["st_size"], sym.name))
+                            entries.append((sym["st_value"] & ~1, sym["st_size"], demangle(sym.name)))
         except (OSError, ELFError) as exc:
             raise McusplitError(f"cannot read symbols: {exc}", str(elf)) from None
         entries.sort()
