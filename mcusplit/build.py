@@ -27,6 +27,7 @@ from .codegen.emit import ModuleResult, compile_module
 from .codegen.layout import StackLayout
 from .codegen.prologue import FunctionCheck
 from .codegen.splitstack import FunctionPlan
+from .demangle import name_matches
 from .errors import BuildError
 from .frontend import c as c_frontend
 from .frontend import rust as rust_frontend
@@ -211,9 +212,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     notes = [n for m in modules[:len(user_futures)] for n in m.notes]   # the runtime's are known
     defined = {p.name for p in plans}
     for pattern in project.no_split_stack:
-        import fnmatch
-
-        if not any(fnmatch.fnmatchcase(name, pattern) for name in defined):
+        if not any(name_matches(name, [pattern]) for name in defined):
             notes.append(f"{project.config_path}: note: no_split_stack entry '{pattern}' matches no function")
 
     say("linking")

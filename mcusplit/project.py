@@ -32,12 +32,12 @@ mcusplit.toml (every key optional):
 
 from __future__ import annotations
 
-import fnmatch
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .demangle import name_matches
 from .errors import ProjectError
 
 SOURCE_SUFFIXES = (".c", ".ll", ".bc", ".rs")
@@ -82,7 +82,8 @@ class Project:
     raw: dict[str, Any] = field(default_factory=dict)   # the whole file, for tools that read more (analyzer)
 
     def opted_out(self, function: str) -> bool:
-        return any(fnmatch.fnmatchcase(function, pattern) for pattern in self.no_split_stack)
+        """By its symbol or, for Rust, by its path (rust::checksum)."""
+        return name_matches(function, self.no_split_stack)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], key: str, where: str) -> Any:

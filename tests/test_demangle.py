@@ -2,7 +2,7 @@
 
 import pytest
 
-from mcusplit.analysis.demangle import demangle
+from mcusplit.demangle import demangle
 
 
 @pytest.mark.parametrize("mangled, readable", [

@@ -7,9 +7,11 @@ installs them). Without them these tests are skipped with that reason.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from mcusplit import boards, project
+from mcusplit import boards, build, project
 from mcusplit.analysis import config as analysis_config
 from mcusplit.analysis.analyze import analyze
 from mcusplit.analysis.elf import Firmware
@@ -112,3 +114,17 @@ def test_no_split_stack_build_of_rust_has_no_prologues(firmware):
     walker = FunctionWalker(Firmware(built.elf))
     rust_functions = [s for s in walker.functions if s.name.startswith("rust::")]
     assert rust_functions and all(walker.analyze(s).check is None for s in rust_functions)
+
+
+@pytest.mark.slow
+@needs_rust
+def test_rust_functions_opt_out_by_path_in_mcusplit_toml(tmp_path):
+    crate = tmp_path / "rust"
+    shutil.copytree(RUST, crate)
+    config = crate / "mcusplit.toml"
+    config.write_text(config.read_text() + '\n[split_stack]\nno_split_stack = ["rust::smooth"]\n')
+    built = build.build(project.load(crate), boards.load("qemu-mps2-an386"), tmp_path / "out")
+    walker = FunctionWalker(Firmware(built.elf))
+    assert walker.analyze(walker.by_name["rust::smooth"]).check is None
+    assert walker.analyze(walker.by_name["rust::scale"]).check is not None
+    assert not any("matches no function" in note for note in built.notes)

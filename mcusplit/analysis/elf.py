@@ -9,8 +9,8 @@ from pathlib import Path
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
+from ..demangle import demangle
 from ..errors import McusplitError
-from .demangle import demangle
 
 SHF_EXECINSTR = 0x4
 SYMBOL_TYPES = {0: "STT_NOTYPE", 1: "STT_OBJECT", 2: "STT_FUNC", 3: "STT_SECTION", 4: "STT_FILE"}

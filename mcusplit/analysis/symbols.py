@@ -9,8 +9,8 @@ from pathlib import Path
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
+from ..demangle import demangle
 from ..errors import McusplitError
-from .demangle import demangle
 
 _HEX = re.compile(r"\b(fn|site|pc|lr)=(0x[0-9a-fA-F]+)")
 

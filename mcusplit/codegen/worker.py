@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from ..cores import CORES, Core
+from ..demangle import name_matches
 from . import splitstack
 
 EXIT_REFUSED = 3
@@ -118,11 +119,8 @@ def main(request_path: str) -> int:
 
     text = str(module)
     patterns = request.get("no_split_stack", [])
-    import fnmatch
-
-    plans, notes, errors = splitstack.plan(
-        text, gather_facts(module), display,
-        lambda name: any(fnmatch.fnmatchcase(name, p) for p in patterns))
+    plans, notes, errors = splitstack.plan(text, gather_facts(module), display,
+                                           lambda name: name_matches(name, patterns))
     reply["plans"] = [p.as_dict() for p in plans]
     reply["notes"] = [n.one_line() for n in notes]
     if errors:

@@ -7,7 +7,9 @@ rustc's `17h<16 hex digits>E` are touched, so C symbols and C++'s Itanium names 
 
 from __future__ import annotations
 
+import fnmatch
 import re
+from collections.abc import Iterable
 
 # rustc's escapes inside path components (legacy mangling).
 _ESCAPES = {"$SP$": "@", "$BP$": "*", "$RF$": "&", "$LT$": "<", "$GT$": ">", "$LP$": "(", "$RP$": ")",
@@ -42,3 +44,9 @@ def demangle(name: str) -> str:
         part = part.replace("..", "::")
         readable.append(_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(0), m.group(0)), part))
     return "::".join(readable)
+
+
+def name_matches(name: str, patterns: Iterable[str]) -> bool:
+    """fnmatch patterns (mcusplit.toml's no_split_stack) against a symbol or its readable path."""
+    names = {name, demangle(name)}
+    return any(fnmatch.fnmatchcase(n, p) for p in patterns for n in names)
