@@ -133,45 +133,35 @@ def report(rows: list[dict]) -> None:
     variants = [v for v in VARIANTS if any(r["variant"] == v for r in rows) and v not in SPLIT_ONLY]
     keyed = {(r["workload"], r["board"], r["variant"]): r for r in rows}
     cores = {r["board"]: r["core"] for r in rows}
-    print("\ninstructions per iteration, and the ratio to no split stacks (exact; QEMU -icount shift=0)")
     header = f"{'workload':<15}{'core':<12}" + "".join(f"{v:>14}" for v in variants)
-    print(header)
-    print("-" * len(header))
-    for workload in PER_ITERATION:
-        for board in cores:
-            plain = keyed.get((workload, board, "plain"))
-            if not plain:
-                continue
-            cells = []
-            for v in variants:
-                r = keyed.get((workload, board, v))
-                if not r:
-                    cells.append(f"{'-':>14}")
-                elif v == "plain":
-                    cells.append(f"{r['per_iteration']:>14,.0f}")
-                else:
-                    if r["result"] != plain["result"]:
-                        raise SystemExit(f"{workload} on {board}: {v} printed a different result")
-                    cells.append(f"{100 * (r['per_iteration'] / plain['per_iteration'] - 1):>+13.2f}%")
-            print(f"{workload:<15}{cores[board]:<12}" + "".join(cells))
-    print("\ncode size (.text bytes; runtime and printf included), and the ratio to no split stacks")
-    print(header)
-    print("-" * len(header))
-    for workload in PER_ITERATION:
-        for board in cores:
-            plain = keyed.get((workload, board, "plain"))
-            if not plain:
-                continue
-            cells = []
-            for v in variants:
-                r = keyed.get((workload, board, v))
-                if not r:
-                    cells.append(f"{'-':>14}")
-                elif v == "plain":
-                    cells.append(f"{r['text']:>14,}")
-                else:
-                    cells.append(f"{100 * (r['text'] / plain['text'] - 1):>+13.2f}%")
-            print(f"{workload:<15}{cores[board]:<12}" + "".join(cells))
+
+    def ratio_table(title: str, key: str, plain_format: str, same_result: bool) -> None:
+        """One row per workload and core: the plain build's figure, then each variant's ratio."""
+        print(title)
+        print(header)
+        print("-" * len(header))
+        for workload in PER_ITERATION:
+            for board in cores:
+                plain = keyed.get((workload, board, "plain"))
+                if not plain:
+                    continue
+                cells = []
+                for v in variants:
+                    r = keyed.get((workload, board, v))
+                    if not r:
+                        cells.append(f"{'-':>14}")
+                    elif v == "plain":
+                        cells.append(f"{r[key]:>14{plain_format}}")
+                    else:
+                        if same_result and r["result"] != plain["result"]:
+                            raise SystemExit(f"{workload} on {board}: {v} printed a different result")
+                        cells.append(f"{100 * (r[key] / plain[key] - 1):>+13.2f}%")
+                print(f"{workload:<15}{cores[board]:<12}" + "".join(cells))
+
+    ratio_table("\ninstructions per iteration, and the ratio to no split stacks (exact; QEMU -icount shift=0)",
+                "per_iteration", ",.0f", True)
+    ratio_table("\ncode size (.text bytes; runtime and printf included), and the ratio to no split stacks",
+                "text", ",", False)
     print("\nsplit cost: extra instructions per call that splits (the same call without a split: 0)")
     split_variants = [v for v in VARIANTS if v != "plain" and any(r["variant"] == v for r in rows)]
     print(f"{'workload':<15}{'core':<12}" + "".join(f"{v:>14}" for v in split_variants))

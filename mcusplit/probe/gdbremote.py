@@ -233,13 +233,14 @@ class GdbRemote:
             raise GdbError(f"{what}: error {reply}")
         return reply
 
-    def wait_stop(self, timeout: float) -> StopReply | None:
-        """The next stop reply (one that came earlier first); None if none within timeout."""
+    def wait_stop(self, timeout: float | None) -> StopReply | None:
+        """The next stop reply (one that came earlier first); None if none within timeout
+        (timeout None: only what has arrived, without waiting)."""
         if self.pending_stops:
             return self.pending_stops.pop(0)
-        deadline = time.monotonic() + timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            packet = self._read_packet(max(deadline - time.monotonic(), 0.0))
+            packet = self._read_packet(None if deadline is None else max(deadline - time.monotonic(), 0.0))
             if packet is None:
                 return None
             self._note_exit(packet)
@@ -249,16 +250,7 @@ class GdbRemote:
 
     def poll_stop(self) -> StopReply | None:
         """A stop reply that has arrived, without waiting."""
-        if self.pending_stops:
-            return self.pending_stops.pop(0)
-        while True:
-            packet = self._read_packet(None)
-            if packet is None:
-                return None
-            self._note_exit(packet)
-            stop = parse_stop_reply(packet)
-            if stop is not None:
-                return stop
+        return self.wait_stop(None)
 
     def query_stop(self) -> StopReply:
         """`?`: why the core is stopped. The stub may send one more stop reply afterwards; it is
