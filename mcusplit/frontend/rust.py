@@ -14,6 +14,7 @@ intrinsics it would give come from the runtime and zig's compiler-rt at link tim
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import re
 import shutil
@@ -40,8 +41,10 @@ BASE_RUSTFLAGS = ("-C", "panic=abort", "-C", "opt-level=s", "-C", "debuginfo=1",
                   "-C", "symbol-mangling-version=legacy", "-Z", "unstable-options")
 
 
+@functools.cache
 def rustc() -> tuple[str, str, Path]:
-    """(rustc path, its version, its library sources), or a ToolError saying what to install."""
+    """(rustc path, its version, its library sources), or a ToolError saying what to install.
+    Asked once per process (every crate build needs it twice: for the sysroot and the crate)."""
     override = os.environ.get("MCUSPLIT_RUSTC")
     for candidate in ([override] if override else list(RUSTC_CANDIDATES)):
         if not candidate or not Path(candidate).is_file():
