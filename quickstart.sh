@@ -5,11 +5,14 @@
 set -eu
 cd "$(dirname "$0")"
 
-if ! command -v qemu-system-arm >/dev/null 2>&1; then
+# QEMU runs the firmware; rustc-web + rust-web-src (rustc with LLVM 22 and its library sources)
+# build Rust projects (examples/rust and its tests).
+if ! command -v qemu-system-arm >/dev/null 2>&1 || ! [ -x /usr/bin/rustc ] \
+        || ! ls /usr/src/rustc-*/library/core/src/lib.rs >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq qemu-system-arm
+    $SUDO apt-get install -y -qq qemu-system-arm rustc-web rust-web-src
 fi
 python3 -m pip install -q -e ".[test]"
 
