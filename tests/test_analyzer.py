@@ -17,7 +17,7 @@ from mcusplit import boards, build, project
 from mcusplit.analysis import config as analysis_config
 from mcusplit.analysis.analyze import analyze
 from mcusplit.analysis.elf import Firmware
-from mcusplit.analysis.functions import FunctionWalker
+from mcusplit.analysis.stackwalk import StackWalker as FunctionWalker
 from mcusplit.analysis.report import diff
 from mcusplit.analysis.steps import OVERFLOW, Step, maximum, piecewise
 from mcusplit.emu import qemu
@@ -96,7 +96,7 @@ def test_walker_thumb2_idioms(asm_features):
     assert f["weird_sp"].unbounded and "mov sp, r0" in f["weird_sp"].problems[0]
     tail = f["const_tail"].calls[0]
     assert (tail.kind, tail.resolution) == ("tail", "constant")
-    assert f["call_through"].calls[0].resolution == "unresolved"
+    assert f["call_through"].calls[0].resolution == "indirect"      # resolved later, by the call graph
     veneer = f["veneer_like"].calls[0]
     assert (veneer.kind, veneer.resolution, veneer.depth) == ("tail", "constant", 0)
 
@@ -187,7 +187,7 @@ def test_cli_formats_check_and_baseline(firmware, tmp_path):
     as_json = run_cli("analyze", str(elf), "--format", "json", "-o", str(tmp_path / "a.json"))
     assert as_json.returncode == 0
     data = json.loads((tmp_path / "a.json").read_text())
-    assert data["schema"] == 1 and data["needed"] == 8 and data["check"]["passed"]
+    assert data["schema"] == 2 and data["needed"] == 8 and data["check"]["passed"]
     assert data["entries"][0]["path"][-1]["split"] is True
     markdown = run_cli("analyze", str(elf), "--format", "markdown")
     assert markdown.stdout.startswith("### Segment pool: ✅ 8 of 12 segments needed (margin 4)")
@@ -215,13 +215,15 @@ def test_check_fails_on_a_small_pool_and_on_unbounded_recursion(tmp_path):
 
 
 @pytest.mark.slow
-def test_unresolved_call_is_reported_with_its_source_line(firmware):
+def test_indirect_call_is_resolved_by_type_and_reported_with_its_source_line(firmware):
     analysis = analyze(firmware(FIRMWARE / "asmfeatures", "qemu-mps2-an386", True).elf)
-    sources = {u["function"]: u["source"] for u in analysis.unresolved}
+    sites = {i["function"]: i for i in analysis.indirect}
     source = FIRMWARE / "asmfeatures" / "main.c"
     line = next(n for n, text in enumerate(source.read_text().splitlines(), 1) if "return fn(x)" in text)
-    assert sources["call_through"].endswith(f"tests/firmware/asmfeatures/main.c:{line}")
-    assert "indirect call(s) unresolved" in " ".join(analysis.check_failures())
+    site = sites["call_through"]
+    assert site["source"].endswith(f"tests/firmware/asmfeatures/main.c:{line}")
+    # uint32_t (*)(uint32_t): the one address-taken function of that type
+    assert (site["resolution"], site["targets"]) == ("type", ["leaf_helper"])
 
 
 @pytest.mark.slow

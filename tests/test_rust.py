@@ -15,7 +15,7 @@ from mcusplit import boards, build, project
 from mcusplit.analysis import config as analysis_config
 from mcusplit.analysis.analyze import analyze
 from mcusplit.analysis.elf import Firmware
-from mcusplit.analysis.functions import FunctionWalker
+from mcusplit.analysis.stackwalk import StackWalker as FunctionWalker
 from mcusplit.analysis.symbols import Symbolizer
 from mcusplit.cores import CORES
 from mcusplit.emu import qemu

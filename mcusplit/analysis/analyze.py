@@ -22,12 +22,13 @@ from pathlib import Path
 
 from .callgraph import CallGraph
 from .config import AnalyzeConfig, ConfigError
+from .contiguous import UNBOUNDED_BYTES, ByteStep, ContiguousSolver, describe_bytes
 from .dwarf import LineTable
 from .elf import ElfError, Firmware
-from .functions import FunctionWalker
 from .model import CheckPlan, Layout, PathStep, Solver, describe, stack_bytes
 from .registry import Registry
 from .registry import read as read_registry
+from .stackwalk import StackWalker, with_noreturn
 from .steps import OVERFLOW, UNBOUNDED
 
 GATE_CALL = "mcusplit_gate_call"            # firmware/tasks/sched.c: calls the gated functions
@@ -36,7 +37,12 @@ GATE_CALL = "mcusplit_gate_call"            # firmware/tasks/sched.c: calls the 
 SCHEDULER = "mcusplit_tasks_run"
 SCHEDULER_HANDLERS = ("PendSV_Handler", "SysTick_Handler")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Where a stack's size can come from in an image mcusplit did not build (or built without split
+# stacks): the initial sp is the vector table's first word; the stack's bottom is one of these.
+STACK_BOTTOM_SYMBOLS = ("__mcusplit_stack_base", "__StackLimit", "__stack_limit", "_sstack", "__stack_start__")
+STACK_SIZE_SYMBOLS = ("_Min_Stack_Size", "__stack_size", "__STACK_SIZE", "_stack_size")
 
 
 @dataclass
@@ -45,28 +51,38 @@ class EntryResult:
     kind: str                      # reset | interrupt | task
     address: int
     room: int                      # room it starts with (interrupts: the least a check guarantees)
-    value: int                     # segments, or OVERFLOW / UNBOUNDED
+    value: int                     # segments, or OVERFLOW / UNBOUNDED / UNKNOWN; bytes in contiguous mode
     path: list[PathStep]
     instances: int = 1             # registered tasks: how many may run this entry at once
     shallow: int | None = None     # registered tasks: segments outside every gate (first included)
     stack_bytes: int | None = None  # registered tasks: a contiguous stack's worst depth
+    byte_path: list[ByteStep] = field(default_factory=list)   # contiguous mode: the deepest path
+    unit: str = "segments"         # segments | bytes (contiguous mode)
+
     @property
     def status(self) -> str:
+        if self.unit == "bytes":
+            return describe_bytes(self.value) if self.value >= UNBOUNDED_BYTES else "ok"
         return describe(self.value) if self.value >= OVERFLOW else "ok"
 
 
 @dataclass
 class Analysis:
     elf: Path
-    layout: Layout
+    layout: Layout | None          # None in contiguous mode
     hard_float: bool
     entries: list[EntryResult]
-    pool_needed: int               # OVERFLOW / UNBOUNDED when there is no finite answer
+    pool_needed: int               # segments (bytes in contiguous mode), or a sentinel
     interrupt_model: str
+    mode: str = "segments"         # segments | contiguous
+    stack_budget: int | None = None         # contiguous mode: the bytes the stack has
+    stack_budget_source: str = ""
+    exception_frame: int = 36
     unresolved: list[dict] = field(default_factory=list)
     inferred: list[dict] = field(default_factory=list)
+    indirect: list[dict] = field(default_factory=list)
     cycles: list[dict] = field(default_factory=list)
-    problems: list[dict] = field(default_factory=list)
+    unknowns: list[dict] = field(default_factory=list)
     functions: int = 0
     code_bytes: int = 0
     seconds: float = 0.0
@@ -74,6 +90,10 @@ class Analysis:
     gates: list[dict] = field(default_factory=list)
     task_segments: int = 0         # the registered tasks' share of pool_needed
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def contiguous(self) -> bool:
+        return self.mode == "contiguous"
 
     @property
     def contiguous_task_bytes(self) -> int | None:
@@ -85,24 +105,51 @@ class Analysis:
 
     @property
     def margin(self) -> int | None:
+        if self.contiguous:
+            if self.pool_needed >= UNBOUNDED_BYTES or self.stack_budget is None:
+                return None
+            return self.stack_budget - self.pool_needed
         return None if self.pool_needed >= OVERFLOW else self.layout.segments - self.pool_needed
+
+    @property
+    def needed_text(self) -> str:
+        if self.contiguous:
+            return describe_bytes(self.pool_needed)
+        return describe(self.pool_needed) if self.pool_needed >= OVERFLOW else str(self.pool_needed)
+
+    @property
+    def reachable_unknowns(self) -> list[dict]:
+        return [u for u in self.unknowns if u["reachable"]]
 
     def check_failures(self) -> list[str]:
         """Why `--check` fails (empty: it passes)."""
         failures = []
-        if self.pool_needed >= UNBOUNDED:
-            if not self.config.allow_unbounded:
-                failures.append("the worst case is unbounded (recursion without a bound, or unknown sp changes)")
-        elif self.pool_needed >= OVERFLOW:
-            failures.append("a stack can overflow (code without a check runs past its stack's bottom)")
-        elif self.pool_needed > self.layout.segments:
-            failures.append(f"the pool is too small: {self.pool_needed} segments needed, "
-                            f"{self.layout.segments} configured")
-        if self.unresolved and not self.config.allow_unresolved:
+        unknowns = self.reachable_unknowns
+        if unknowns:
+            first = unknowns[0]
+            failures.append(f"{len(unknowns)} place(s) the analysis cannot classify, e.g. {first['function']} at "
+                            f"{first['address']:#x}" + (f" ({first['source']})" if first["source"] else "")
+                            + f": {first['reason']}")
+        if self.unresolved:
             failures.append(f"{len(self.unresolved)} indirect call(s) unresolved")
         unbounded_cycles = [c for c in self.cycles if c["bound"] is None]
-        if unbounded_cycles and not self.config.allow_unbounded and self.pool_needed < UNBOUNDED:
-            failures.append(f"{len(unbounded_cycles)} recursion cycle(s) without a bound")
+        if unbounded_cycles and not self.config.allow_unbounded:
+            failures.append(f"unbounded: {len(unbounded_cycles)} recursion cycle(s) without a bound ("
+                            + "; ".join(" → ".join(c["functions"]) for c in unbounded_cycles[:3]) + ")")
+        if self.contiguous:
+            if self.pool_needed < UNBOUNDED_BYTES:
+                if self.stack_budget is None:
+                    failures.append("the stack's size is unknown: pass --stack-size or define __StackLimit")
+                elif self.pool_needed > self.stack_budget:
+                    failures.append(f"the stack is too small: {self.pool_needed} bytes needed, "
+                                    f"{self.stack_budget} available ({self.stack_budget_source})")
+            return failures
+        if self.pool_needed < UNBOUNDED:
+            if self.pool_needed >= OVERFLOW:
+                failures.append("a stack can overflow (code without a check runs past its stack's bottom)")
+            elif self.pool_needed > self.layout.segments:
+                failures.append(f"the pool is too small: {self.pool_needed} segments needed, "
+                                f"{self.layout.segments} configured")
         return failures
 
     def to_json(self) -> dict:
@@ -112,65 +159,112 @@ class Analysis:
                      "split": p.split, "segments": p.segments, "via": p.via, "call_site": p.call_site,
                      **({"note": p.note} if p.note else {})} for p in path]
 
-        return {
+        def byte_path_json(path: list[ByteStep]) -> list[dict]:
+            return [{"function": p.function, "address": p.address, "depth": p.depth, "frame": p.frame,
+                     "via": p.via, "call_site": p.call_site, **({"note": p.note} if p.note else {})}
+                    for p in path]
+
+        def entry_json(e: EntryResult) -> dict:
+            out = {"name": e.name, "kind": e.kind, "address": e.address, "status": e.status}
+            if e.unit == "bytes":
+                out.update({"bytes": e.value if e.value < UNBOUNDED_BYTES else None,
+                            "path": byte_path_json(e.byte_path)})
+                return out
+            out.update({"room": e.room, "segments": e.value if e.value < OVERFLOW else None,
+                        **({"instances": e.instances, "shallow": e.shallow, "stack_bytes": e.stack_bytes}
+                           if e.shallow is not None else {}),
+                        "path": path_json(e.path)})
+            return out
+
+        common = {
             "schema": SCHEMA_VERSION,
             "elf": str(self.elf),
-            "pool": {"segment_size": self.layout.segment_size, "segments": self.layout.segments,
-                     "reserve": self.layout.reserve, "exception_frame": self.layout.exception_frame},
-            "needed": describe(self.pool_needed) if self.pool_needed >= OVERFLOW else self.pool_needed,
-            "margin": self.margin,
+            "mode": self.mode,
             "interrupt_model": self.interrupt_model,
-            "entries": [{"name": e.name, "kind": e.kind, "address": e.address, "room": e.room,
-                         "segments": e.value if e.value < OVERFLOW else None, "status": e.status,
-                         **({"instances": e.instances, "shallow": e.shallow, "stack_bytes": e.stack_bytes}
-                            if e.shallow is not None else {}),
-                         "path": path_json(e.path)} for e in self.entries],
-            "gates": self.gates,
-            "tasks": {"segments": self.task_segments,
-                      "bytes": self.task_segments * self.layout.segment_size,
-                      "contiguous_bytes": self.contiguous_task_bytes},
+            "entries": [entry_json(e) for e in self.entries],
             "unresolved": self.unresolved,
             "inferred": self.inferred,
+            "indirect": self.indirect,
             "cycles": self.cycles,
-            "problems": self.problems,
+            "unknowns": self.unknowns,
             "notes": self.notes,
             "check": {"passed": not self.check_failures(), "failures": self.check_failures()},
             "stats": {"functions": self.functions, "code_bytes": self.code_bytes,
                       "seconds": round(self.seconds, 3)},
         }
+        if self.contiguous:
+            return {**common, "stack": {"bytes": self.stack_budget, "source": self.stack_budget_source,
+                                        "exception_frame": self.exception_frame},
+                    "needed": self.pool_needed if self.pool_needed < UNBOUNDED_BYTES else self.needed_text,
+                    "margin": self.margin}
+        return {**common,
+                "pool": {"segment_size": self.layout.segment_size, "segments": self.layout.segments,
+                         "reserve": self.layout.reserve, "exception_frame": self.layout.exception_frame},
+                "needed": self.needed_text if self.pool_needed >= OVERFLOW else self.pool_needed,
+                "margin": self.margin,
+                "gates": self.gates,
+                "tasks": {"segments": self.task_segments,
+                          "bytes": self.task_segments * self.layout.segment_size,
+                          "contiguous_bytes": self.contiguous_task_bytes}}
 
 
-def _layout(fw: Firmware) -> Layout:
+def exception_frame(fw: Firmware) -> int:
+    """Worst bytes an exception entry pushes: 8 words (26 with lazy FP state) and an alignment word."""
+    return (104 if fw.hard_float else 32) + 4
+
+
+def _layout(fw: Firmware) -> Layout | None:
+    """The pool, from the symbols mcusplit's linker script defines; None for one contiguous stack
+    (a --no-split-stack build, or an image mcusplit did not build)."""
     values = {}
     for name in ("__mcusplit_seg_size", "__mcusplit_seg_count", "__mcusplit_reserve"):
         value = fw.absolute(name)
         if value is None:
-            raise ElfError(f"no {name} symbol: not firmware built by mcusplit (or stripped of its symbols)",
-                           str(fw.path))
+            return None
         values[name] = value
-    frame = (104 if fw.hard_float else 32) + 4
+    if values["__mcusplit_seg_count"] == 0:
+        return None
     return Layout(values["__mcusplit_seg_size"], values["__mcusplit_seg_count"], values["__mcusplit_reserve"],
-                  frame, fw.absolute("__mcusplit_guard_bytes") or 0)
+                  exception_frame(fw), fw.absolute("__mcusplit_guard_bytes") or 0)
 
 
-def _vectors(fw: Firmware) -> list[int]:
+def _vectors(fw: Firmware) -> tuple[list[int], tuple[int, int]]:
+    """The vector table's words and its [start, end): `__isr_vector` in `.vectors` (mcusplit), else
+    the section holding the ELF's first loaded words (`.isr_vector` of CMSIS and ST startup files)."""
     table = fw.by_name.get("__isr_vector")
-    section = next((s for s in fw.sections if s.name == ".vectors"), None)
-    if table is None or section is None or section["sh_size"] < 8:
-        raise ElfError("no vector table (__isr_vector in .vectors)", str(fw.path))
-    data = fw.read(table.address, section["sh_size"])
+    section = next((s for s in fw.sections if s.name in (".vectors", ".isr_vector")), None)
+    if section is None or section["sh_size"] < 8:
+        raise ElfError("no vector table (a .vectors or .isr_vector section)", str(fw.path))
+    start = table.address if table is not None else section["sh_addr"]
+    size = section["sh_size"] - (start - section["sh_addr"])
+    data = fw.read(start, size)
     if data is None:
         raise ElfError("the vector table has no contents", str(fw.path))
-    return [int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data) - 3, 4)]
+    return [int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data) - 3, 4)], (start, start + size)
 
 
-def analyze(elf: Path, config: AnalyzeConfig | None = None) -> Analysis:
+def _stack_budget(fw: Firmware, initial_sp: int, stack_size: int | None) -> tuple[int | None, str]:
+    """Bytes of the one stack: --stack-size, or from the linker script's symbols."""
+    if stack_size is not None:
+        return stack_size, "--stack-size"
+    for name in STACK_BOTTOM_SYMBOLS:
+        bottom = fw.absolute(name)
+        if bottom is not None and bottom < initial_sp:
+            return initial_sp - bottom, f"initial sp {initial_sp:#x} - {name} {bottom:#x}"
+    for name in STACK_SIZE_SYMBOLS:
+        size = fw.absolute(name)
+        if size:
+            return size, name
+    return None, ""
+
+
+def analyze(elf: Path, config: AnalyzeConfig | None = None, stack_size: int | None = None) -> Analysis:
     # Hundreds of thousands of short-lived objects and no reference cycles: pausing the cyclic
     # collector saves about a fifth of the time on large images.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyze(elf, config)
+        return _analyze(elf, config, stack_size)
     finally:
         if enabled:
             gc.enable()
@@ -181,8 +275,8 @@ class Prepared:
     """Everything read from the ELF once: what the model is solved over (possibly many times)."""
 
     fw: Firmware
-    layout: Layout
-    walker: FunctionWalker
+    layout: Layout | None
+    walker: StackWalker
     infos: dict
     graph: CallGraph
     bounds: dict[int, int]
@@ -194,6 +288,8 @@ class Prepared:
     registry: Registry = field(default_factory=Registry)
     lowest: frozenset[int] = frozenset()    # handlers at the lowest priority (preempt only threads)
     notes: list[str] = field(default_factory=list)     # annotations that match nothing here
+    initial_sp: int = 0
+    exception_frame: int = 36
 
 
 @dataclass
@@ -219,9 +315,9 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
     config = config or AnalyzeConfig()
     fw = Firmware(elf)
     layout = _layout(fw)
-    vectors = _vectors(fw)
-    walker = FunctionWalker(fw)
-    infos = {s.address: walker.analyze(s) for s in walker.functions}
+    vectors, vector_span = _vectors(fw)
+    walker = StackWalker(fw)
+    infos = with_noreturn(walker, {s.address: walker.analyze(s) for s in walker.functions})
     registry = read_registry(fw)
     for task in registry.tasks:
         if task.address not in infos:
@@ -232,7 +328,7 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
                 raise ElfError(f"gate '{gate.name}': {fn:#x} is not a function", str(elf))
     by_name = {i.name: a for a, i in infos.items()}
     registry_targets = {GATE_CALL: sorted(registry.gated_functions)} if GATE_CALL in by_name else {}
-    graph = CallGraph(fw, infos, config.indirect, registry_targets)
+    graph = CallGraph(fw, infos, config.indirect, registry_targets, vector_span)
     for message in graph.config_errors:
         raise ConfigError(message, config.source)
 
@@ -249,7 +345,7 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
         cycles.append({"functions": names, "bound": bounds.get(index)})
     # A bound for a function this image does not have (or not in a cycle) is not an error: one
     # mcusplit.toml serves builds with different defines. The report lists it.
-    notes = []
+    notes = list(graph.type_notes)
     for name in config.recursion:
         if name not in graph.by_name:
             notes.append(f"[analyze.recursion] {name}: no such function in this image")
@@ -263,7 +359,10 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
     if reset not in infos:
         raise ElfError(f"the reset vector ({vectors[1]:#x}) does not point to a function", str(elf))
     stack_base = fw.absolute("__mcusplit_stack_base")
-    reset_room = initial_sp - stack_base if stack_base is not None else layout.fresh_room(0)
+    if layout is not None:
+        reset_room = initial_sp - stack_base if stack_base is not None else layout.fresh_room(0)
+    else:
+        reset_room = 0
     handlers = sorted({v & ~1 for v in vectors[2:] if v and (v & ~1) in infos and (v & ~1) != reset})
     if config.nesting == "priority":
         names = {infos[h].name for h in handlers}
@@ -276,40 +375,48 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
         named = {fw.by_name[n].address for n in SCHEDULER_HANDLERS if n in fw.by_name}
         lowest = frozenset(h for h in handlers if h in named and infos[h].name not in config.priorities)
     return Prepared(fw, layout, walker, infos, graph, bounds, cycles, reset, reset_room, handlers, config,
-                    registry, lowest, notes)
+                    registry, lowest, notes, initial_sp, exception_frame(fw))
 
 
-def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Solution:
-    """The model under one plan of checks: interrupt solvers, the thread, every entry's worst."""
-    graph, layout, bounds, config, infos, handlers = p.graph, p.layout, p.bounds, p.config, p.infos, p.handlers
-    solver_of: dict[int, Solver] = {}
+def _nesting(p: Prepared, make, chain):
+    """(model text, solver of each handler, the thread's preempting list) for the configured
+    nesting; make(preempting) builds a solver; chain(nesting) gives the solver per active set."""
+    config, infos, handlers = p.config, p.infos, p.handlers
+    solver_of: dict = {}
     if not handlers:
-        model = "no interrupt handlers"
-        thread_preempting: list[tuple[int, Solver]] = []
-    elif config.nesting == "none":
-        model = "handlers never preempt each other (configured)"
-        inner = Solver(graph, layout, bounds, plan=plan)
+        return "no interrupt handlers", solver_of, []
+    if config.nesting == "none":
+        inner = make([])
         solver_of = dict.fromkeys(handlers, inner)
-        thread_preempting = [(h, inner) for h in handlers]
-    elif config.nesting == "priority":
-        model = "nesting by the configured priorities (faults and unlisted handlers preempt everything)"
+        return "handlers never preempt each other (configured)", solver_of, [(h, inner) for h in handlers]
+    if config.nesting == "priority":
         priority = {h: 1 << 16 if h in p.lowest else config.priorities.get(infos[h].name, -1) for h in handlers}
         for h in sorted(handlers, key=lambda h: priority[h]):
             more_urgent = [(o, solver_of[o]) for o in handlers if priority[o] < priority[h] and o in solver_of]
-            solver_of[h] = Solver(graph, layout, bounds, more_urgent, plan=plan)
-        thread_preempting = [(h, solver_of[h]) for h in handlers]
-    else:
-        nesting = [h for h in handlers if h not in p.lowest]
-        model = (f"priorities unknown: any of the {len(nesting)} handler(s) may preempt any other "
-                 f"(nesting up to {len(nesting) + bool(p.lowest)} deep)")
-        if p.lowest:
-            model += f"; the scheduler's {len(p.lowest)} run at the lowest priority"
-        active_solvers = _chain_solvers(p, nesting, plan)
-        solver_of = {h: active_solvers(frozenset([h])) for h in nesting}
-        if p.lowest:
-            solver_of.update(dict.fromkeys(p.lowest, active_solvers(frozenset())))
-        thread_preempting = [(h, solver_of[h]) for h in handlers]
-    thread = Solver(graph, layout, bounds, thread_preempting, plan=plan)
+            solver_of[h] = make(more_urgent)
+        return ("nesting by the configured priorities (faults and unlisted handlers preempt everything)",
+                solver_of, [(h, solver_of[h]) for h in handlers])
+    nesting = [h for h in handlers if h not in p.lowest]
+    model = (f"priorities unknown: any of the {len(nesting)} handler(s) may preempt any other "
+             f"(nesting up to {len(nesting) + bool(p.lowest)} deep)")
+    if p.lowest:
+        model += f"; the scheduler's {len(p.lowest)} run at the lowest priority"
+    active_solvers = chain(nesting)
+    solver_of = {h: active_solvers(frozenset([h])) for h in nesting}
+    if p.lowest:
+        solver_of.update(dict.fromkeys(p.lowest, active_solvers(frozenset())))
+    return model, solver_of, [(h, solver_of[h]) for h in handlers]
+
+
+def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True, ignore_unknown: bool = False) -> Solution:
+    """The model under one plan of checks: interrupt solvers, the thread, every entry's worst."""
+    graph, layout, bounds, config, infos, handlers = p.graph, p.layout, p.bounds, p.config, p.infos, p.handlers
+
+    def make(preempting):
+        return Solver(graph, layout, bounds, preempting, plan=plan, ignore_unknown=ignore_unknown)
+
+    model, solver_of, thread_preempting = _nesting(p, make, lambda nesting: _chain_solvers(nesting, make))
+    thread = make(thread_preempting)
 
     def path(solver: Solver, f: int, room: int, via: str = "entry") -> list[PathStep]:
         return solver.worst_path(f, room, via=via) if paths else []
@@ -324,7 +431,7 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Sol
         value = thread.need[f](room)
         entries.append(EntryResult(name, "task", f, room, value, path(thread, f, room)))
         pool_needed = _add(pool_needed, value)
-    task_entries, gates, task_segments = _registered_tasks(p, plan, paths)
+    task_entries, gates, task_segments = _registered_tasks(p, plan, paths, ignore_unknown)
     entries += task_entries
     pool_needed = _add(pool_needed, task_segments)
     guaranteed = layout.reserve - layout.exception_frame
@@ -338,32 +445,56 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True) -> Sol
     return Solution(thread, solver_of, model, pool_needed, entries, gates, task_segments)
 
 
+def solve_contiguous(p: Prepared) -> tuple[str, list[EntryResult], int, list[str]]:
+    """One stack: (interrupt model, entries, the bytes the reset path needs, notes)."""
+    graph, bounds, infos = p.graph, p.bounds, p.infos
+
+    def make(preempting):
+        return ContiguousSolver(graph, bounds, p.exception_frame, preempting)
+
+    model, solver_of, thread_preempting = _nesting(p, make, lambda nesting: _chain_solvers(nesting, make))
+    thread = make(thread_preempting)
+    entries = [EntryResult(infos[p.reset].name, "reset", p.reset, 0, thread.worst[p.reset], [],
+                           byte_path=thread.worst_path(p.reset), unit="bytes")]
+    for name in p.config.tasks:
+        f = graph.by_name[name]
+        entries.append(EntryResult(name, "task", f, 0, thread.worst[f], [], byte_path=thread.worst_path(f),
+                                   unit="bytes"))
+    for h in p.handlers:
+        if h in p.lowest:
+            continue
+        solver = solver_of[h]
+        entries.append(EntryResult(infos[h].name, "interrupt", h, 0, solver.worst[h], [],
+                                   byte_path=solver.worst_path(h, "interrupt"), unit="bytes"))
+    notes = sorted({n for s in [thread, *solver_of.values()] for n in s.notes})
+    return model, entries, entries[0].value, notes
+
+
 # Up to this many handlers the "any" model follows every chain of distinct handlers exactly (one
 # solver per set of active handlers: 2**n); above it, n layers where any handler may preempt any
 # other, itself included: more than can happen, so still safe, and n solvers instead of 2**n.
 EXACT_CHAIN_HANDLERS = 8
 
 
-def _chain_solvers(p: Prepared, nesting: list[int], plan: CheckPlan | None):
+def _chain_solvers(nesting: list[int], make):
     """For nesting = "any": the solver for code running while a set of handlers is active.
 
     An exception cannot preempt itself (the NVIC holds a second request pending until the active
     one returns), so a chain of nested handlers has each handler at most once. A function serving
     several vectors (Default_Handler) counts once too: it is the model the report states."""
-    graph, layout, bounds = p.graph, p.layout, p.bounds
-    memo: dict[frozenset[int], Solver] = {}
+    memo: dict[frozenset[int], object] = {}
 
     if len(nesting) > EXACT_CHAIN_HANDLERS:
-        layer = Solver(graph, layout, bounds, plan=plan)
+        layer = make([])
         for _ in range(len(nesting) - 1):
-            layer = Solver(graph, layout, bounds, [(h, layer) for h in nesting], plan=plan)
-        top = Solver(graph, layout, bounds, [(h, layer) for h in nesting], plan=plan)
+            layer = make([(h, layer) for h in nesting])
+        top = make([(h, layer) for h in nesting])
         return lambda active: top if not active else layer
 
-    def solver(active: frozenset[int]) -> Solver:
+    def solver(active: frozenset[int]):
         if active not in memo:
             preempting = [(h, solver(active | {h})) for h in nesting if h not in active]
-            memo[active] = Solver(graph, layout, bounds, preempting, plan=plan)
+            memo[active] = make(preempting)
         return memo[active]
 
     return solver
@@ -382,7 +513,8 @@ def _reaches(graph: CallGraph, sources: list[int], goal: int) -> bool:
     return False
 
 
-def _registered_tasks(p: Prepared, plan: CheckPlan | None, paths: bool) -> tuple[list[EntryResult], list[dict], int]:
+def _registered_tasks(p: Prepared, plan: CheckPlan | None, paths: bool,
+                      ignore_unknown: bool = False) -> tuple[list[EntryResult], list[dict], int]:
     """Registered tasks: entries, per-gate figures, and the segments they need together."""
     registry, graph, layout = p.registry, p.graph, p.layout
     if not registry.tasks:
@@ -392,7 +524,8 @@ def _registered_tasks(p: Prepared, plan: CheckPlan | None, paths: bool) -> tuple
     every_gate = frozenset().union(*edges.values()) if edges else frozenset()
 
     def solver(blocked: frozenset) -> Solver:
-        return Solver(graph, layout, p.bounds, plan=plan, blocked=blocked, frames_only=True)
+        return Solver(graph, layout, p.bounds, plan=plan, blocked=blocked, frames_only=True,
+                      ignore_unknown=ignore_unknown)
 
     full = solver(frozenset())
     shallow_solver = solver(every_gate) if every_gate else full
@@ -436,24 +569,56 @@ def _registered_tasks(p: Prepared, plan: CheckPlan | None, paths: bool) -> tuple
     return entries, gates, total
 
 
-def _analyze(elf: Path, config: AnalyzeConfig | None) -> Analysis:
+def _reachable(p: Prepared) -> set[int]:
+    roots = [p.reset, *p.handlers, *(t.address for t in p.registry.tasks),
+             *(p.graph.by_name[n] for n in p.config.tasks)]
+    seen, work = set(roots), list(roots)
+    while work:
+        for t in p.graph.callees(work.pop()):
+            if t not in seen:
+                seen.add(t)
+                work.append(t)
+    return seen
+
+
+def _analyze(elf: Path, config: AnalyzeConfig | None, stack_size: int | None = None) -> Analysis:
     started = time.monotonic()
     p = prepare(elf, config)
-    solution = solve(p)
     fw, graph, infos = p.fw, p.graph, p.infos
     lines = LineTable(fw) if fw.has_dwarf else None
-    unresolved = [{"function": info.name, "call_site": call.address,
-                   "source": lines.lookup(call.address) if lines else None}
+
+    def source(address: int) -> str | None:
+        return lines.lookup(address) if lines else None
+
+    reachable = _reachable(p)
+    unresolved = [{"function": info.name, "call_site": call.address, "source": source(call.address)}
                   for info, call in graph.unresolved()]
-    problems = [{"function": info.name, "problem": problem} for info in infos.values() for problem in info.problems]
-    analysis = Analysis(elf=Path(elf), layout=p.layout, hard_float=fw.hard_float, entries=solution.entries,
-                        gates=solution.gates, task_segments=solution.task_segments, notes=p.notes,
-                        pool_needed=solution.pool_needed, interrupt_model=solution.interrupt_model,
-                        unresolved=unresolved,
-                        inferred=[{"function": i.caller, "call_site": i.call_site, "table": i.table,
-                                   "targets": i.targets} for i in graph.inferences],
-                        cycles=p.cycles, problems=problems, functions=len(infos),
-                        code_bytes=sum(len(c) for _, c in fw.code_spans()), config=p.config)
+    unknowns = [{"function": info.name, "address": u.address, "source": source(u.address), "reason": u.reason,
+                 "reachable": info.address in reachable}
+                for info in infos.values() for u in info.unknowns]
+    indirect = [{"function": info.name, "call_site": call.address, "kind": call.kind,
+                 "resolution": call.resolution, "source": source(call.address),
+                 "targets": [infos[t].name for t in call.targets if t in infos]}
+                for info, call in graph.indirect_sites()]
+    common = dict(elf=Path(elf), hard_float=fw.hard_float, notes=p.notes, unresolved=unresolved,
+                  inferred=[{"function": i.caller, "call_site": i.call_site, "table": i.table,
+                             "targets": i.targets} for i in graph.inferences],
+                  indirect=indirect, cycles=p.cycles, unknowns=unknowns, functions=len(infos),
+                  code_bytes=sum(len(c) for _, c in fw.code_spans()), config=p.config,
+                  exception_frame=p.exception_frame)
+    if p.layout is None:
+        model, entries, needed, notes = solve_contiguous(p)
+        budget, budget_source = _stack_budget(fw, p.initial_sp, stack_size)
+        analysis = Analysis(layout=None, entries=entries, pool_needed=needed, interrupt_model=model,
+                            mode="contiguous", stack_budget=budget, stack_budget_source=budget_source, **common)
+        analysis.notes = [*analysis.notes, *notes]
+    else:
+        solution = solve(p)
+        analysis = Analysis(layout=p.layout, entries=solution.entries, gates=solution.gates,
+                            task_segments=solution.task_segments, pool_needed=solution.pool_needed,
+                            interrupt_model=solution.interrupt_model, **common)
+        analysis.notes = [*analysis.notes, *sorted({n for s in [solution.thread, *solution.solver_of.values()]
+                                                    for n in s.notes})]
     analysis.seconds = time.monotonic() - started
     return analysis
 

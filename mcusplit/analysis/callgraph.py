@@ -1,17 +1,36 @@
 """The call graph: functions, resolved call targets, strongly connected components.
 
-Indirect calls are resolved, in this order: the register holds a constant (`ldr r3, =fn`;
-done by the walker); the project's annotations (`[analyze.indirect]`, by calling function or by
-call-site address); a function-pointer table the caller refers to, when every word of that data
-object is a function's address (reported as inferred). The rest stay unresolved.
+An indirect call (or indirect tail call) gets its targets, in this order:
+
+1. the register held a known constant or a few (a table in read-only memory read with a bounded
+   index): done by the stack walk, reported as `constant`;
+2. the firmware's own registry (mcusplit_gate_call calls the functions MCUSPLIT_GATED records);
+3. the project's annotations, `[analyze.indirect]`, by call site or by calling function (`config`);
+4. the pointer was loaded from a table in read-only memory whose every word is a function's
+   address: all of that table's functions (`table:<object>`); a table in RAM is never used this
+   way, because the program may store anything into it;
+5. types (`type`): when the compiler's call-graph section describes the caller, the address-taken
+   functions whose type id is one its indirect calls use, plus the address-taken functions the
+   section does not describe (code built elsewhere: their type is unknown, so they may match);
+6. code the section does not describe (assembly, libraries, images built elsewhere): every
+   address-taken function (`address-taken`).
+
+A function is address-taken when its address (with the Thumb bit) appears as a word of the image's
+data or literal pools (outside the vector table: the hardware calls those, not the code) or is a
+constant some code materializes (`movw`/`movt`, `adr`, a literal load). An address that code
+computes in another way is not seen; casting a function to an incompatible type and calling it
+(undefined behaviour in C) defeats the type match: both are documented limits.
 """
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, replace
 
 from .elf import Firmware
 from .functions import CallSite, FunctionInfo
+from .llvm_callgraph import CallGraphError, Record
+from .llvm_callgraph import parse as parse_call_graph
 
 
 @dataclass
@@ -25,23 +44,55 @@ class Inference:
 class CallGraph:
     def __init__(self, fw: Firmware, infos: dict[int, FunctionInfo],
                  indirect_config: dict[str, list[str]] | None = None,
-                 registry_targets: dict[str, list[int]] | None = None) -> None:
+                 registry_targets: dict[str, list[int]] | None = None,
+                 vector_table: tuple[int, int] | None = None) -> None:
         """registry_targets: indirect calls the firmware's own registries resolve, by calling
-        function (mcusplit_gate_call calls the functions registered with MCUSPLIT_GATED)."""
+        function (mcusplit_gate_call calls the functions registered with MCUSPLIT_GATED).
+        vector_table: [start, end) of the vector table, left out of the address-taken scan."""
         self.fw = fw
         self.info = infos
         self.by_name = {i.name: a for a, i in infos.items()}
         self.inferences: list[Inference] = []
         self.config_errors: list[str] = []
+        self.type_notes: list[str] = []
         self._tables: dict[int, list[int] | None] = {}
         self._registry = registry_targets or {}
+        self.records = self._read_records()
+        for address, record in self.records.items():
+            if address in infos:
+                infos[address].typed = True
+                infos[address].callee_types = record.callee_types
+        self.address_taken = self._address_taken(vector_table)
         self._resolve_indirect(indirect_config or {})
         self._tarjan()
 
-    # ---- indirect calls ----
+    # ---- what the image says about types and addresses ----
+    def _read_records(self) -> dict[int, Record]:
+        if self.fw.call_graph_section is None:
+            return {}
+        try:
+            return parse_call_graph(self.fw.call_graph_section)
+        except CallGraphError as exc:
+            self.type_notes.append(f"{exc.message}: indirect calls resolved without types")
+            return {}
+
+    def _address_taken(self, vector_table: tuple[int, int] | None) -> set[int]:
+        candidates: set[int] = set()
+        lo, hi = vector_table or (0, 0)
+        for start, data in self.fw.memory:
+            first = (-start) % 4
+            for i, (word,) in enumerate(struct.iter_unpack("<I", data[first:len(data) - (len(data) - first) % 4])):
+                address = start + first + 4 * i
+                if word & 1 and not lo <= address < hi:
+                    candidates.add(word & ~1)
+        for info in self.info.values():
+            candidates.update(v & ~1 for v in info.constants if v & 1)
+        return {f for f in candidates if f in self.info}
+
     def _function_table(self, address: int) -> tuple[str, list[int]] | None:
+        """The functions in a read-only table of function pointers containing `address`."""
         obj = self.fw.object_at(address)
-        if obj is None or obj.size < 4 or obj.size % 4:
+        if obj is None or obj.size < 4 or obj.size % 4 or self.fw.read_only(obj.address, obj.size) is None:
             return None
         if obj.address not in self._tables:
             targets = []
@@ -55,6 +106,17 @@ class CallGraph:
         targets = self._tables[obj.address]
         return (obj.name, targets) if targets else None
 
+    def _by_type(self, caller: FunctionInfo) -> tuple[int, ...] | None:
+        if not caller.typed or not caller.callee_types:
+            return None
+        out = []
+        for f in sorted(self.address_taken):
+            record = self.records.get(f)
+            if record is None or not record.type_id or record.type_id in caller.callee_types:
+                out.append(f)
+        return tuple(out)
+
+    # ---- indirect calls ----
     def _resolve_indirect(self, config: dict[str, list[str]]) -> None:
         def names_to_addresses(key: str, names: list[str]) -> tuple[int, ...]:
             out = []
@@ -66,39 +128,46 @@ class CallGraph:
             return tuple(out)
 
         for info in self.info.values():
-            if not any(c.resolution == "unresolved" for c in info.calls):
+            if not any(c.resolution == "indirect" for c in info.calls):
                 continue
-            tables = [t for t in (self._function_table(c) for c in sorted(info.constants)) if t]
             calls = []
             for call in info.calls:
-                if call.resolution != "unresolved":
+                if call.resolution != "indirect":
                     calls.append(call)
                     continue
-                site_key = f"{call.address:#x}"
-                if info.name in self._registry:
-                    calls.append(replace(call, targets=tuple(self._registry[info.name]), resolution="registry"))
-                elif site_key in config:
-                    calls.append(replace(call, targets=names_to_addresses(site_key, config[site_key]),
-                                         resolution="config"))
-                elif info.name in config:
-                    calls.append(replace(call, targets=names_to_addresses(info.name, config[info.name]),
-                                         resolution="config"))
-                elif tables:
-                    targets = sorted({t for _, entries in tables for t in entries})
-                    label = "+".join(name for name, _ in tables)
-                    calls.append(replace(call, targets=tuple(targets), resolution=f"table:{label}"))
-                    self.inferences.append(Inference(info.name, call.address, label,
-                                                     [self.info[t].name for t in targets]))
-                else:
-                    calls.append(call)
+                calls.append(self._resolve_site(info, call, config, names_to_addresses))
             info.calls = calls
         for key in config:
             if not key.startswith("0x") and key not in self.by_name:
                 self.config_errors.append(f"[analyze.indirect] names '{key}', which is not a function")
 
+    def _resolve_site(self, info: FunctionInfo, call: CallSite, config, names_to_addresses) -> CallSite:
+        site_key = f"{call.address:#x}"
+        if info.name in self._registry:
+            return replace(call, targets=tuple(self._registry[info.name]), resolution="registry")
+        if site_key in config:
+            return replace(call, targets=names_to_addresses(site_key, config[site_key]), resolution="config")
+        if info.name in config:
+            return replace(call, targets=names_to_addresses(info.name, config[info.name]), resolution="config")
+        if call.table is not None:
+            table = self._function_table(call.table)
+            if table is not None:
+                name, entries = table
+                targets = tuple(sorted(set(entries)))
+                self.inferences.append(Inference(info.name, call.address, name, [self.info[t].name for t in targets]))
+                return replace(call, targets=targets, resolution=f"table:{name}")
+        typed = self._by_type(info)
+        if typed is not None:
+            return replace(call, targets=typed, resolution="type")
+        if not info.typed:
+            return replace(call, targets=tuple(sorted(self.address_taken)), resolution="address-taken")
+        return replace(call, resolution="unresolved")
+
     def unresolved(self) -> list[tuple[FunctionInfo, CallSite]]:
-        return [(info, call) for info in self.info.values() for call in info.calls
-                if call.resolution == "unresolved"]
+        return [(info, call) for info in self.info.values() for call in info.calls if call.unresolved]
+
+    def indirect_sites(self) -> list[tuple[FunctionInfo, CallSite]]:
+        return [(info, call) for info in self.info.values() for call in info.calls if call.indirect]
 
     # ---- strongly connected components (iterative Tarjan: callees come out first) ----
     def callees(self, f: int) -> list[int]:

@@ -12,6 +12,8 @@ from elftools.elf.elffile import ELFFile
 from ..demangle import demangle
 from ..errors import McusplitError
 
+SHF_WRITE = 0x1
+SHF_ALLOC = 0x2
 SHF_EXECINSTR = 0x4
 SYMBOL_TYPES = {0: "STT_NOTYPE", 1: "STT_OBJECT", 2: "STT_FUNC", 3: "STT_SECTION", 4: "STT_FILE"}
 SYMBOL_BINDINGS = {0: "STB_LOCAL", 1: "STB_GLOBAL", 2: "STB_WEAK"}
@@ -70,7 +72,15 @@ class Firmware:
                 self.flags = elf["e_flags"]
                 # Loaded contents by address (code, rodata, the .data image), for literal pools and tables.
                 self.memory = [(s["sh_addr"], s.data()) for s in self.sections
-                               if s["sh_flags"] & 0x2 and s["sh_type"] == "SHT_PROGBITS" and s["sh_size"]]
+                               if s["sh_flags"] & SHF_ALLOC and s["sh_type"] == "SHT_PROGBITS" and s["sh_size"]]
+                # What a program can never change: contents of allocated sections that are not writable.
+                self.rom = [(s["sh_addr"], s.data()) for s in self.sections
+                            if s["sh_flags"] & SHF_ALLOC and not s["sh_flags"] & SHF_WRITE
+                            and s["sh_type"] == "SHT_PROGBITS" and s["sh_size"]]
+                self.ram = [(s["sh_addr"], s["sh_addr"] + s["sh_size"]) for s in self.sections
+                            if s["sh_flags"] & SHF_ALLOC and s["sh_flags"] & SHF_WRITE and s["sh_size"]]
+                call_graph = next((s for s in self.sections if s.name == ".llvm.callgraph"), None)
+                self.call_graph_section = call_graph.data() if call_graph is not None else None
                 symtab = elf.get_section_by_name(".symtab")
                 if symtab is None:
                     raise ElfError("no symbol table (stripped?); mcusplit needs the unstripped ELF", str(path))
@@ -114,6 +124,16 @@ class Firmware:
             if start <= address and address + size <= start + len(data):
                 return data[address - start:address - start + size]
         return None
+
+    def read_only(self, address: int, size: int) -> bytes | None:
+        """Bytes no program can change (flash contents: code, rodata, literal pools, tables)."""
+        for start, data in self.rom:
+            if start <= address and address + size <= start + len(data):
+                return data[address - start:address - start + size]
+        return None
+
+    def writable(self, address: int) -> bool:
+        return any(start <= address < end for start, end in self.ram)
 
     def word(self, address: int) -> int | None:
         data = self.read(address, 4)

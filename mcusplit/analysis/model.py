@@ -13,7 +13,8 @@ Rules (the runtime's, docs/runtime.md):
   needs k + its own.
 
 need_f(r) is solved for all r at once as a step function, callees before callers (Tarjan order);
-a cycle runs as deep as its configured bound, unrolled exactly, or is unbounded.
+a cycle runs as deep as its configured bound (its layers in closed form: periodic.py), or is
+unbounded. What the walk could not classify makes every path through it *unknown*.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from dataclasses import dataclass
 
 from .callgraph import CallGraph
 from .functions import FunctionInfo
-from .steps import OVERFLOW, UNBOUNDED, Step, maximum, piecewise
+from .periodic import MAX_LAYERS, Layers, unroll
+from .steps import OVERFLOW, UNBOUNDED, UNKNOWN, Step, maximum, piecewise
 
 HEADER_BYTES = 16
 # What __morestack pushes on the old stack before it switches (firmware/core/morestack_v*.S).
 MORESTACK_PUSH = {("thumb2", False): 20, ("thumb2", True): 24, ("thumb1", False): 20, ("thumb1", True): 24}
+MORESTACK_PUSH_MAX = max(MORESTACK_PUSH.values())
 
 
 @dataclass(frozen=True)
@@ -82,35 +85,63 @@ class Solver:
 
     def __init__(self, graph: CallGraph, layout: Layout, bounds: dict[int, int],
                  preempting: list[tuple[int, Solver]] | None = None, plan: CheckPlan | None = None,
-                 blocked: frozenset[tuple[int, int]] = frozenset(), frames_only: bool = False) -> None:
+                 blocked: frozenset[tuple[int, int]] = frozenset(), frames_only: bool = False,
+                 ignore_unknown: bool = False) -> None:
         """blocked: calls (caller, target) left out (a gate's deep functions, for a task's shallow
-        part). frames_only: interrupts push their frame here but run elsewhere (a task on PSP)."""
+        part). frames_only: interrupts push their frame here but run elsewhere (a task on PSP).
+        ignore_unknown: what the walk could not classify counts as a call to a checked function
+        (it needs room for __morestack's pushes at that depth) and unbounded cycles as one layer:
+        for check elision, which never drops a check on a path through an unknown (plan.py)."""
         self.g = graph
         self.layout = layout
         self.bounds = bounds                        # SCC index -> how many frames of the cycle at once
         self.plan = plan or CheckPlan()
         self.blocked = blocked
+        self.ignore_unknown = ignore_unknown
         self.preempting = preempting or []          # (handler, the solver its need comes from)
         if self.preempting:
             self.irq: Step | None = maximum([s.need[h] for h, s in self.preempting])
         else:
             self.irq = Step.const(0) if frames_only else None
         self.need: dict[int, Step] = {}
-        self.layered: dict[tuple[int, int], Step] = {}   # (function, depth in its cycle) -> need
+        self.layers: dict[int, Layers] = {}        # SCC index -> its layers (periodic.py)
         self.thresholds: dict[int, int] = {}       # effective threshold of every function with a check
+        self.notes: list[str] = []
         self._solve()
 
+    def _minimal(self, depth: int) -> Step:
+        """What a call into checked code needs at the least: room for __morestack's pushes."""
+        return Step.const(0, MORESTACK_PUSH_MAX + self.layout.guard).shift(depth)
+
     def _body(self, info: FunctionInfo, callee_need) -> Step:
-        if info.unbounded:
-            return Step.const(UNBOUNDED)
+        if info.unknowns and not self.ignore_unknown:
+            return Step.const(UNKNOWN)
         parts = [Step.const(0, info.frame + self.layout.guard)]
         for call in info.calls:
+            if call.unresolved or (call.indirect and not call.targets and call.resolution != "config"):
+                if not self.ignore_unknown:
+                    return Step.const(UNKNOWN)
+                parts.append(self._minimal(call.depth) if call.stack is None else Step.const(0))
+                continue
             for target in call.targets:
                 if (info.address, target) in self.blocked:
                     continue
                 need = callee_need(target)
-                if need is not None:
+                if need is None:
+                    if self.ignore_unknown and target in self.g.info:
+                        parts.append(self._minimal(call.depth) if call.stack is None else Step.const(0))
+                    continue
+                if call.stack is not None:
+                    parts.append(Step.const(need(static_room(self.layout, call.stack_top, call.stack_room,
+                                                             call.depth))))
+                else:
                     parts.append(need.shift(call.depth))
+        for size, top, depth in info.static_frames.values():
+            if size - depth - self.layout.guard < 0:
+                parts.append(Step.const(OVERFLOW))
+            elif self.irq is not None:
+                parts.append(Step.const(self.irq(static_room(self.layout, top, size, depth)
+                                                 - self.layout.exception_frame)))
         if self.irq is not None:
             parts.append(self.irq.shift(info.frame + self.layout.exception_frame))
         return maximum(parts, self.layout.segment_size)
@@ -130,6 +161,19 @@ class Solver:
             split_here.append(self.irq.shift(push + self.layout.exception_frame))
         return piecewise(threshold, maximum(split_here), body)
 
+    def _layer(self, component: list[int], inner: dict[int, Step] | None) -> dict[int, Step]:
+        """One frame of a cycle around `inner` (the layer below it; None: no deeper frame)."""
+        members = set(component)
+        out = {}
+        for f in component:
+            def callee(target: int) -> Step | None:
+                if target in members:
+                    return inner.get(target) if inner is not None else None
+                return self.need.get(target)
+
+            out[f] = self._with_check(self.g.info[f], self._body(self.g.info[f], callee))
+        return out
+
     def _solve(self) -> None:
         g = self.g
         for index, component in enumerate(g.sccs):
@@ -139,27 +183,31 @@ class Solver:
                 continue
             bound = self.bounds.get(index)
             if bound is None:
-                for f in component:
-                    self.need[f] = Step.const(UNBOUNDED)
+                if self.ignore_unknown:
+                    self.need.update(self._layer(component, None))
+                else:
+                    for f in component:
+                        self.need[f] = Step.const(UNBOUNDED)
                 continue
-            members = set(component)
-            for depth in range(bound, 0, -1):
+            layers = unroll(self._layer(component, None), lambda inner, c=component: self._layer(c, inner),
+                            _normalize, _add, bound)
+            self.layers[index] = layers
+            outermost = layers.at(bound)
+            if outermost is None:
+                names = ", ".join(sorted(g.info[f].name for f in component))
+                self.notes.append(f"recursion {names}: no repeating pattern within {MAX_LAYERS} frames, so a "
+                                  f"bound of {bound} cannot be evaluated")
                 for f in component:
-                    def callee(target: int, depth: int = depth, members: set[int] = members,
-                               bound: int = bound) -> Step | None:
-                        if target in members:
-                            return self.layered.get((target, depth + 1)) if depth < bound else None
-                        return self.need.get(target)
+                    self.need[f] = Step.const(UNKNOWN)
+                continue
+            self.need.update(outermost)
 
-                    self.layered[(f, depth)] = self._with_check(g.info[f], self._body(g.info[f], callee))
-            for f in component:
-                self.need[f] = self.layered[(f, 1)]
-
-    def _need_in(self, f: int, layer: int) -> Step:
+    def _need_in(self, f: int, layer: int) -> Step | None:
         scc = self.g.scc_of[f]
-        if self.g.is_cycle(scc) and scc in self.bounds:
-            return self.layered[(f, layer)]
-        return self.need[f]
+        if scc in self.layers:
+            values = self.layers[scc].at(self.bounds[scc] - layer + 1)
+            return values[f] if values is not None else None
+        return self.need.get(f)
 
     def worst_path(self, entry: int, room: int, via: str = "entry", limit: int = 500) -> list[PathStep]:
         """The path that needs the most segments (ties: the first found), frame by frame."""
@@ -170,6 +218,8 @@ class Solver:
             g = solver.g
             info = g.info[f]
             need = solver._need_in(f, layer)
+            if need is None:
+                break
             entry_room = r
             split = info.address in solver.thresholds and r < solver.thresholds[info.address]
             if split:
@@ -178,17 +228,19 @@ class Solver:
             step = PathStep(info.name, f, entry_room, info.frame, split, segments, via, site, body_room=r)
             path.append(step)
             value = need(entry_room)
-            if value >= UNBOUNDED:
+            if value >= UNKNOWN:
+                step.note = "unknown"
+            elif value >= UNBOUNDED:
                 step.note = "unbounded"
             elif r - info.frame < solver.layout.guard:
                 step.note = "overflow"
                 break
             scc = g.scc_of[f]
-            cycle = g.is_cycle(scc) and scc in solver.bounds
+            cycle = scc in solver.layers
             best_value, best = 0, None
             for call in info.calls:
                 for target in call.targets:
-                    if (f, target) in solver.blocked:
+                    if (f, target) in solver.blocked or call.stack is not None:
                         continue
                     if cycle and target in g.members(scc):
                         if layer >= solver.bounds[scc]:
@@ -214,7 +266,27 @@ class Solver:
         return path
 
 
+def static_room(layout: Layout, top: int, size: int, depth: int) -> int:
+    """Room at `depth` below the top of a static stack: its real room, or less where a check would
+    see less (a check reads sp mod SEG, whatever stack it runs on)."""
+    return min(size - depth, (top - depth) % layout.segment_size)
+
+
+def _normalize(layer: dict[int, Step]) -> tuple[object, int]:
+    finite = [v for step in layer.values() for v in step.values if v < OVERFLOW]
+    offset = min(finite) if finite else 0
+    shape = tuple((f, tuple(step.xs), tuple(v - offset if v < OVERFLOW else v for v in step.values))
+                  for f, step in sorted(layer.items()))
+    return shape, offset
+
+
+def _add(layer: dict[int, Step], c: int) -> dict[int, Step]:
+    return {f: step.plus(c) for f, step in layer.items()}
+
+
 def describe(value: int) -> str:
+    if value >= UNKNOWN:
+        return "unknown"
     if value >= UNBOUNDED:
         return "unbounded"
     if value >= OVERFLOW:
@@ -225,17 +297,18 @@ def describe(value: int) -> str:
 def stack_bytes(graph: CallGraph, bounds: dict[int, int], exception_frame: int,
                 blocked: frozenset[tuple[int, int]] = frozenset()) -> dict[int, int | None]:
     """The deepest a contiguous stack gets under each function, in bytes, with an exception frame
-    at the deepest point: what a stack without segments would have to reserve. None: unbounded
-    (recursion without a bound, or sp moves the walk cannot follow)."""
+    at the deepest point: what a stack without segments would have to reserve. None: unbounded or
+    unknown (recursion without a bound, something the walk could not classify)."""
     depth: dict[int, int | None] = {}
-    layered: dict[tuple[int, int], int | None] = {}
 
     def body(f: int, callee) -> int | None:
         info = graph.info[f]
-        if info.unbounded:
+        if info.unknowns:
             return None
         worst = info.frame + exception_frame
         for call in info.calls:
+            if call.unresolved:
+                return None
             for target in call.targets:
                 if (f, target) in blocked:
                     continue
@@ -244,7 +317,9 @@ def stack_bytes(graph: CallGraph, bounds: dict[int, int], exception_frame: int,
                     continue
                 if below is None:
                     return None
-                worst = max(worst, call.depth + below)
+                worst = max(worst, below if call.stack is not None else call.depth + below)
+        if any(used > size for size, _, used in info.static_frames.values()):
+            return None                             # a static stack of its own overflows
         return worst
 
     for index, component in enumerate(graph.sccs):
@@ -258,16 +333,21 @@ def stack_bytes(graph: CallGraph, bounds: dict[int, int], exception_frame: int,
                 depth[f] = None
             continue
         members = set(component)
-        for level in range(bound, 0, -1):
-            for f in component:
-                def callee(t: int, level: int = level, members: set[int] = members, bound: int = bound):
-                    if t in members:
-                        return layered.get((t, level + 1), _SKIP) if level < bound else _SKIP
-                    return depth.get(t, _SKIP)
 
-                layered[(f, level)] = body(f, callee)
+        def layer(inner: dict[int, int | None] | None, component=component, members=members) -> dict:
+            return {f: body(f, lambda t: (inner.get(t, _SKIP) if inner is not None else _SKIP)
+                            if t in members else depth.get(t, _SKIP)) for f in component}
+
+        def normalize(values: dict) -> tuple[object, int]:
+            finite = [v for v in values.values() if v is not None]
+            offset = min(finite) if finite else 0
+            return tuple((f, None if v is None else v - offset) for f, v in sorted(values.items())), offset
+
+        layers = unroll(layer(None), layer, normalize,
+                        lambda values, c: {f: None if v is None else v + c for f, v in values.items()}, bound)
+        outermost = layers.at(bound)
         for f in component:
-            depth[f] = layered[(f, 1)]
+            depth[f] = outermost[f] if outermost is not None else None
     return depth
 
 

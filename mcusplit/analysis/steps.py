@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 
 OVERFLOW = 1 << 20          # the stack runs past its bottom on this path
-UNBOUNDED = 1 << 21         # recursion without a bound, or sp moves the analysis cannot follow
+UNBOUNDED = 1 << 21         # recursion without a bound
+UNKNOWN = 1 << 22           # the path reaches something the analysis cannot classify
 
 
 def saturating_add(value: int, k: int) -> int:

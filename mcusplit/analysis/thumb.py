@@ -2,7 +2,11 @@
 few things the stack analysis needs out of its text (sp effects, branch targets, constants).
 
 capstone's "lite" mode (mnemonic and operand text, no operand detail) decodes about six times
-faster than detail mode, which is what keeps a 1 MiB image under a second.
+faster than detail mode, which is what keeps a 1 MiB image within a few seconds. Every
+instruction gets its base mnemonic and condition here, once: the condition comes from the IT
+block it sits in (capstone decodes a run linearly and prints IT-block instructions with their
+condition appended), or, outside IT blocks, from a conditional branch's own encoding. Knowing
+the IT state means no mnemonic is ever split by guessing whether it ends in a condition code.
 """
 
 from __future__ import annotations
@@ -14,21 +18,23 @@ from typing import NamedTuple
 import capstone
 
 CONDITIONS = ("eq", "ne", "cs", "hs", "cc", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le", "al")
-# Mnemonics (without .w/.n) whose conditional forms we must recognise: a condition suffix on
-# anything else is part of the name (e.g. "bics" is not "bic" + "s").
-CONDITIONAL_BASES = ("b", "bl", "blx", "bx", "pop", "push", "ldm", "ldr", "add", "sub", "mov", "str", "ldrd",
-                     "strd", "vpop", "vpush")
+INVERSE = {"eq": "ne", "ne": "eq", "cs": "cc", "hs": "lo", "cc": "cs", "lo": "hs", "mi": "pl", "pl": "mi",
+           "vs": "vc", "vc": "vs", "hi": "ls", "ls": "hi", "ge": "lt", "lt": "ge", "gt": "le", "le": "gt",
+           "al": "al"}
+_IT = re.compile(r"^it([te]{0,3})$")
 
 REGISTER_ALIASES = {"sb": "r9", "sl": "r10", "fp": "r11", "ip": "r12"}
 
 
 class Insn(NamedTuple):
-    """One instruction, exactly the tuple capstone's lite mode yields (so no copying)."""
+    """One instruction: capstone's lite tuple plus its base mnemonic and condition."""
 
     address: int
     size: int
     mnemonic: str          # as capstone prints it, e.g. "push.w", "blo", "popeq"
     ops: str               # operand text, e.g. "{r4, r5, lr}", "sp, #0x44", "#0x660"
+    base: str              # lower case, without .w/.n and without the condition: "push", "b", "pop"
+    cond: str | None       # "eq", "lo", ... (IT block or conditional branch), None: always
 
     @property
     def end(self) -> int:
@@ -40,35 +46,68 @@ def _disassembler() -> capstone.Cs:
     return capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_MCLASS)
 
 
-def decode(code: bytes, address: int) -> list[Insn]:
-    """Every instruction in a run of Thumb code. Undecodable halfwords are skipped (capstone stops
-    at the first one), so damaged or data-filled code still yields what can be read."""
+@cache
+def _strip_width(mnemonic: str) -> str:
+    m = mnemonic.lower()
+    return m[:-2] if m.endswith((".w", ".n")) else m
+
+
+def _it_conditions(pattern: str, first: str) -> list[str]:
+    """The conditions of the instructions an IT instruction covers: `ite eq` -> [eq, ne]."""
+    first = first.strip().lower()
+    return [first] + [first if c == "t" else INVERSE.get(first, first) for c in pattern]
+
+
+def decode_with_gaps(code: bytes, address: int) -> tuple[list[Insn], list[int]]:
+    """Every instruction in a run of Thumb code, and the addresses of halfwords capstone could not
+    decode (skipped: damaged or data-filled code still yields what can be read; a walk that reaches
+    a skipped address reports it as unknown)."""
     md = _disassembler()
-    out: list[Insn] = []
+    raw: list[tuple[int, int, str, str]] = []
+    gaps: list[int] = []
     offset = 0
     while offset < len(code) - 1:
-        before = len(out)
-        out.extend(map(Insn._make, md.disasm_lite(code[offset:], address + offset)))
-        offset = (out[-1].end - address) if len(out) > before else offset
+        before = len(raw)
+        raw.extend(md.disasm_lite(code[offset:], address + offset))
+        offset = (raw[-1][0] + raw[-1][1] - address) if len(raw) > before else offset
         if offset < len(code) - 1:
+            gaps.append(address + offset)
             offset += 2                      # skip the halfword capstone could not decode
-    return out
+    out: list[Insn] = []
+    pending: list[str] = []                  # conditions of the IT block being decoded
+    previous_end = None
+    for a, s, m, o in raw:
+        if previous_end is not None and a != previous_end:
+            pending = []                     # a gap ends any IT block
+        previous_end = a + s
+        stripped = _strip_width(m)
+        if pending:
+            cond = pending.pop(0)
+            base = stripped[:-len(cond)] if stripped.endswith(cond) and len(stripped) > len(cond) else stripped
+            out.append(Insn(a, s, m, o, base, cond))
+            continue
+        it = _IT.match(stripped)
+        if it and o:
+            pending = _it_conditions(it.group(1), o)
+            out.append(Insn(a, s, m, o, "it", None))
+            continue
+        if len(stripped) == 3 and stripped[0] == "b" and stripped[1:] in CONDITIONS:
+            out.append(Insn(a, s, m, o, "b", stripped[1:]))     # beq, blo, bhi.w ...
+            continue
+        out.append(Insn(a, s, m, o, stripped, None))
+    return out, gaps
 
 
-@cache
+def decode(code: bytes, address: int) -> list[Insn]:
+    return decode_with_gaps(code, address)[0]
+
+
 def split_mnemonic(mnemonic: str) -> tuple[str, str | None]:
-    """('pop', 'eq') for 'popeq', ('b', 'lo') for 'blo.w', ('bl', None) for 'bl'."""
-    m = mnemonic.lower()
-    for suffix in (".w", ".n"):
-        if m.endswith(suffix):
-            m = m[:-2]
-    if m in CONDITIONAL_BASES:
-        return m, None
-    if len(m) > 2 and m[-2:] in CONDITIONS and m[:-2] in CONDITIONAL_BASES:
-        return m[:-2], m[-2:]
-    if len(m) > 3 and m.endswith("s") and m[-3:-1] in CONDITIONS and m[:-3] in CONDITIONAL_BASES:
-        return m[:-3] + "s", m[-3:-1]        # e.g. "addseq" (rare, IT blocks)
-    return m, None
+    """('b', 'lo') for 'blo.w', ('bl', None) for 'bl': for text outside IT blocks (tests, patches)."""
+    stripped = _strip_width(mnemonic)
+    if len(stripped) == 3 and stripped[0] == "b" and stripped[1:] in CONDITIONS:
+        return "b", stripped[1:]
+    return stripped, None
 
 
 _IMM = re.compile(r"#(-?(?:0x[0-9a-fA-F]+|\d+))")
@@ -117,10 +156,11 @@ def register(name: str) -> str:
     return REGISTER_ALIASES.get(name, name)
 
 
-def register_list(ops: str) -> list[str]:
+@cache
+def register_list(ops: str) -> tuple[str, ...]:
     m = _REGLIST.search(ops)
     if not m:
-        return []
+        return ()
     regs: list[str] = []
     for part in m.group(1).split(","):
         part = part.strip()
@@ -131,12 +171,11 @@ def register_list(ops: str) -> list[str]:
                 regs.append(f"{prefix}{n}")
         elif part:
             regs.append(register(part))
-    return regs
+    return tuple(regs)
 
 
 def register_list_bytes(ops: str) -> int:
-    regs = register_list(ops)
-    return sum(8 if r.startswith("d") else 4 for r in regs)
+    return sum(8 if r.startswith("d") else 4 for r in register_list(ops))
 
 
 def thumb_bit_clear(address: int) -> int:

@@ -73,7 +73,9 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int,
            # function-pointer tables moved to RAM); its musl targets accept -fno-pic
            "-fno-pic",
            # keep the check at function entry: shrink-wrapping can move it behind early exits
-           "-mllvm", "--enable-shrink-wrap=false", "-Wno-override-module", *extra_flags, "-S", prepared, "-o", asm]
+           "-mllvm", "--enable-shrink-wrap=false", "-Wno-override-module",
+           # the .llvm.callgraph section from the types C's frontend recorded (analysis/llvm_callgraph.py)
+           "-fexperimental-call-graph-section", *extra_flags, "-S", prepared, "-o", asm]
     try:
         run_tool(cmd, display)
     except BuildError as exc:

@@ -9,9 +9,13 @@ from ..toolchain import clang, run_tool
 
 # -fomit-frame-pointer: zig's clang keeps r7 as a frame pointer by default, which
 # costs every function 8 bytes of frame and two instructions.
+# -fexperimental-call-graph-section: clang records the type of every indirect call and of every
+# function whose address may be taken, and codegen writes them into the .llvm.callgraph section,
+# from which the analyzer resolves indirect calls by type (mcusplit/analysis/llvm_callgraph.py).
+CALL_GRAPH_SECTION = "-fexperimental-call-graph-section"
 BASE_CFLAGS = ("-O2", "-g", "-ffreestanding", "-fomit-frame-pointer", "-fno-unwind-tables",
                "-fno-asynchronous-unwind-tables", "-ffunction-sections", "-fdata-sections",
-               "-Wall", "-Werror=implicit-function-declaration")
+               "-Wall", "-Werror=implicit-function-declaration", CALL_GRAPH_SECTION)
 
 
 def target_flags(core: Core) -> list[str]:

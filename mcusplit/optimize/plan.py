@@ -6,8 +6,13 @@ it, or they can be made to (each kept check may demand up to `budget` bytes more
 gave it). Candidates are tried leaves and most-called first, and the passes repeat until nothing
 more can go, so every check left is one whose removal (the others unchanged) can overflow.
 
-Recursion (functions in a call-graph cycle) and functions reached through pointers keep their
-checks: their callers cannot be known to cover them.
+These keep their checks, because nobody can prove their callers cover them: functions in a
+call-graph cycle, functions whose address is taken (an indirect call may reach them from
+anywhere), functions on a path through something the analysis cannot classify (an *unknown*
+makes a function's whole subtree unknown: it is "tainted"), and functions that code the walk could
+not follow refers to directly. An unknown therefore stops elision only on the paths through it:
+the rest of the image is decided with the unknowns counted as calls into checked code (they need
+room for __morestack's pushes and nothing else), by a second solve of the model.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass, field
 from ..analysis.analyze import Prepared, Solution, solve
 from ..analysis.model import CheckPlan
 from ..analysis.steps import OVERFLOW
+from ..analysis.thumb import branch_target
 from ..errors import McusplitError
 
 
@@ -36,18 +42,43 @@ class Decision:
     needed_before: int = 0
 
 
-def _complete(p: Prepared) -> None:
-    unresolved = p.graph.unresolved()
-    if unresolved:
-        info, call = unresolved[0]
-        raise NotOptimizable(f"{len(unresolved)} unresolved indirect call(s), e.g. in {info.name} at "
-                             f"{call.address:#x}")
-    unknown = [i.name for i in p.infos.values() if i.unbounded]
-    if unknown:
-        raise NotOptimizable(f"stack use not followed in {', '.join(unknown[:3])}")
-    unbounded = [c for c in p.cycles if c["bound"] is None]
-    if unbounded:
-        raise NotOptimizable(f"recursion without a bound: {', '.join(unbounded[0]['functions'])}")
+def tainted(p: Prepared) -> set[int]:
+    """Functions whose subtree reaches something unknown: an unknown in their own code, an
+    unresolved indirect call, recursion without a bound, or a callee that is tainted."""
+    graph, infos = p.graph, p.infos
+    out: set[int] = set()
+    for index, component in enumerate(graph.sccs):                # callees come first
+        bad = graph.is_cycle(index) and index not in p.bounds
+        for f in component:
+            info = infos[f]
+            bad = bad or bool(info.unknowns) or any(c.unresolved for c in info.calls)
+            bad = bad or any(t in out for c in info.calls for t in c.targets if t not in component)
+        if bad:
+            out.update(component)
+    return out
+
+
+def referenced_from_unwalked(p: Prepared) -> set[int]:
+    """Functions that a function with an unknown may call from code the walk did not reach: every
+    direct branch target in that function's bytes, read linearly."""
+    out: set[int] = set()
+    walker = p.walker
+    for info in p.infos.values():
+        if not info.unknowns:
+            continue
+        address = info.address
+        while address < info.address + max(info.size, 2):
+            ins = walker.insn_at.get(address)
+            if ins is None:
+                address += 2
+                continue
+            if ins.base in ("b", "bl", "cbz", "cbnz"):
+                target = branch_target(ins.ops)
+                resolved = walker.resolve_function(target)[0] if target is not None else None
+                if resolved is not None:
+                    out.add(resolved)
+            address = ins.end
+    return out
 
 
 MORESTACK_PUSH = 24        # the most __morestack pushes before it switches (a checked callee that splits)
@@ -67,7 +98,7 @@ def small_subtrees(p: Prepared, allowance: int) -> set[int]:
     for index, component in enumerate(graph.sccs):               # callees come first
         f = component[0]
         info = infos[f]
-        if graph.is_cycle(index) or info.unbounded or info.stack_switch:
+        if graph.is_cycle(index) or info.unknowns or info.static_frames:
             for g in component:
                 unchecked_depth[g] = None
             continue
@@ -97,10 +128,11 @@ def small_subtrees(p: Prepared, allowance: int) -> set[int]:
 def candidates(p: Prepared) -> list[int]:
     """Functions whose check may go, in the order to try them: leaves first, then most called."""
     indirect_targets = {t for info in p.infos.values() for call in info.calls if call.indirect for t in call.targets}
+    keep = indirect_targets | p.graph.address_taken | tainted(p) | referenced_from_unwalked(p)
     calls_to = Counter(t for info in p.infos.values() for call in info.calls for t in call.targets)
     out = []
     for f, info in p.infos.items():
-        if info.check is None or f in indirect_targets:
+        if info.check is None or f in keep:
             continue
         if p.graph.is_cycle(p.graph.scc_of[f]):
             continue
@@ -121,8 +153,7 @@ def _acceptable(p: Prepared, solution: Solution, original: dict[int, int], budge
 
 
 def decide(p: Prepared, budget: int) -> Decision:
-    _complete(p)
-    base = solve(p, CheckPlan(), paths=False)
+    base = solve(p, CheckPlan(), paths=False, ignore_unknown=True)
     if base.pool_needed >= OVERFLOW or base.pool_needed > p.layout.segments:
         raise NotOptimizable("the image already needs more than the pool (see mcusplit analyze)")
     original = {f: info.check.threshold for f, info in p.infos.items() if info.check is not None}
@@ -136,7 +167,8 @@ def decide(p: Prepared, budget: int) -> Decision:
         for f in order:
             if f in dropped:
                 continue
-            trial = solve(p, CheckPlan(frozenset(dropped | {f}), raise_thresholds=True), paths=False)
+            trial = solve(p, CheckPlan(frozenset(dropped | {f}), raise_thresholds=True), paths=False,
+                          ignore_unknown=True)
             decision.trials += 1
             if _acceptable(p, trial, original, budget):
                 dropped.add(f)

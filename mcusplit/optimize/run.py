@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..analysis.analyze import analyze, prepare
+from ..analysis.analyze import analyze, prepare, solve
 from ..analysis.config import AnalyzeConfig
+from ..analysis.model import describe
+from ..analysis.steps import OVERFLOW
 from ..errors import BuildError
 from . import patch, plan
 
@@ -33,19 +35,25 @@ def drop_small_subtrees(elf: Path, config: AnalyzeConfig, allowance: int) -> lis
         again = prepare(elf, config)
         for f in dropped:
             info = again.infos[f]
-            if info.check is not None or info.unbounded:
+            if info.check is not None or info.unknowns:
                 raise BuildError(f"internal error: the check of {info.name} did not go", str(elf))
     return sorted(prepared.infos[f].name for f in dropped)
 
 
 def optimize(elf: Path, config: AnalyzeConfig, budget: int) -> Report:
     """Raises plan.NotOptimizable (the image is left as it was) when the analysis is incomplete."""
+    before = analyze(elf, config)
     prepared = prepare(elf, config)
     decision = plan.decide(prepared, budget)
     counts = patch.apply(prepared, elf, decision.dropped, decision.thresholds)
     # The patched image is analyzed from scratch, as any user's image would be.
+    # The patched image is analyzed from scratch, as any user's image would be: it must pass where
+    # the original passed, and what the analysis can see of it must still fit the pool.
     after = analyze(elf, config)
-    failures = after.check_failures()
+    failures = after.check_failures() if not before.check_failures() else []
+    known = solve(prepare(elf, config), paths=False, ignore_unknown=True)
+    if known.pool_needed >= OVERFLOW or known.pool_needed > after.layout.segments:
+        failures.append(f"{describe(known.pool_needed)} segments needed where the analysis can see")
     if failures:
         raise BuildError(f"internal error: check elision produced an image that fails its analysis: "
                          f"{'; '.join(failures)}", str(elf))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from ..analyze import Analysis, EntryResult
+from ..contiguous import ByteStep
 from ..model import PathStep
 
 
@@ -41,6 +43,8 @@ def where(step: PathStep) -> str:
         return "OVERFLOW: runs past the stack's bottom"
     if step.note == "unbounded":
         return "unbounded"
+    if step.note == "unknown":
+        return "UNKNOWN: see below"
     if step.split:
         return f"split: takes segment {step.segments}"
     if step.via == "interrupt":
@@ -49,7 +53,41 @@ def where(step: PathStep) -> str:
 
 
 def segments_text(entry: EntryResult) -> str:
+    if entry.unit == "bytes":
+        return f"{entry.value} B" if entry.status == "ok" else entry.status.upper()
     return str(entry.value) if entry.status == "ok" else entry.status.upper()
+
+
+def byte_where(step: ByteStep) -> str:
+    if step.note == "unknown":
+        return "UNKNOWN: see below"
+    if step.note == "unbounded":
+        return "unbounded"
+    return "interrupt" if step.via == "interrupt" else ""
+
+
+def headline(analysis: Analysis) -> str:
+    """`needed: ...` in words: segments of the pool, or bytes of the one stack."""
+    if analysis.contiguous:
+        budget = (f" of {analysis.stack_budget} B ({analysis.stack_budget_source})"
+                  if analysis.stack_budget is not None else " (stack size unknown)")
+        return f"stack: {analysis.needed_text} needed{budget}"
+    return f"needed: {analysis.needed_text} segments"
+
+
+def indirect_summary(analysis: Analysis) -> str | None:
+    """'7 indirect call sites: 4 by type, 2 constant, 1 table' (how each was resolved)."""
+    if not analysis.indirect:
+        return None
+    counts = Counter("table" if i["resolution"].startswith("table:") else i["resolution"] for i in analysis.indirect)
+    return (f"{len(analysis.indirect)} indirect call site(s): "
+            + ", ".join(f"{n} {how}" for how, n in counts.most_common()))
+
+
+def unknown_lines(analysis: Analysis) -> list[str]:
+    return [f"{u['function']} @ {u['address']:#x}" + (f" ({u['source']})" if u["source"] else "")
+            + f": {u['reason']}" + ("" if u["reachable"] else " [no entry point reaches it]")
+            for u in analysis.unknowns]
 
 
 def verdict(analysis: Analysis) -> tuple[bool, str]:

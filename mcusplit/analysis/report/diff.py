@@ -15,33 +15,40 @@ def load_baseline(path: Path) -> dict:
         raise McusplitError("no such baseline file", str(path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise McusplitError(f"not an analysis JSON file ({exc})", str(path)) from None
-    if not isinstance(data, dict) or data.get("schema") != 1 or "entries" not in data:
-        raise McusplitError("not an mcusplit analysis (schema 1) JSON file", str(path))
+    if not isinstance(data, dict) or data.get("schema") not in (1, 2) or "entries" not in data:
+        raise McusplitError("not an mcusplit analysis (schema 1 or 2) JSON file", str(path))
     return data
+
+
+def _amount(entry: dict) -> object:
+    return entry.get("bytes", entry.get("segments"))
 
 
 def compare(old: dict, new: dict) -> list[str]:
     """One line per change, empty when nothing that matters changed."""
     changes = []
+    unit = "stack bytes" if new.get("mode") == "contiguous" else "segments"
+    if old.get("mode", "segments") != new.get("mode", "segments"):
+        changes.append(f"mode: {old.get('mode', 'segments')} → {new.get('mode', 'segments')}")
     if old["needed"] != new["needed"]:
-        changes.append(f"segments needed: {old['needed']} → {new['needed']}")
-    if old["pool"] != new["pool"]:
+        changes.append(f"{unit} needed: {old['needed']} → {new['needed']}")
+    if "pool" in old and "pool" in new and old["pool"] != new["pool"]:
         changes.append(f"pool: {old['pool']['segments']} × {old['pool']['segment_size']} B → "
                        f"{new['pool']['segments']} × {new['pool']['segment_size']} B")
     old_entries = {e["name"]: e for e in old["entries"]}
     new_entries = {e["name"]: e for e in new["entries"]}
     for name in sorted(new_entries.keys() - old_entries.keys()):
-        changes.append(f"new entry point {name}: {new_entries[name]['segments'] or new_entries[name]['status']}")
+        changes.append(f"new entry point {name}: {_amount(new_entries[name]) or new_entries[name]['status']}")
     for name in sorted(old_entries.keys() - new_entries.keys()):
         changes.append(f"entry point {name} is gone")
     for name in sorted(old_entries.keys() & new_entries.keys()):
         a, b = old_entries[name], new_entries[name]
-        if (a["segments"], a["status"]) != (b["segments"], b["status"]):
-            changes.append(f"{name}: {a['segments'] if a['status'] == 'ok' else a['status']} → "
-                           f"{b['segments'] if b['status'] == 'ok' else b['status']} segments")
+        if (_amount(a), a["status"]) != (_amount(b), b["status"]):
+            changes.append(f"{name}: {_amount(a) if a['status'] == 'ok' else a['status']} → "
+                           f"{_amount(b) if b['status'] == 'ok' else b['status']} {unit}")
         old_path = [p["function"] for p in a["path"]]
         new_path = [p["function"] for p in b["path"]]
-        if old_path != new_path and (a["segments"], a["status"]) == (b["segments"], b["status"]):
+        if old_path != new_path and (_amount(a), a["status"]) == (_amount(b), b["status"]):
             changes.append(f"{name}: the worst path changed ({len(old_path)} → {len(new_path)} frames)")
 
     def keyed(items: list[dict], key) -> dict:
@@ -53,6 +60,12 @@ def compare(old: dict, new: dict) -> list[str]:
         changes.append(f"new unresolved indirect call in {k[0]}" + (f" ({k[1]})" if k[1] else ""))
     for k in sorted(old_u.keys() - new_u.keys(), key=str):
         changes.append(f"resolved: indirect call in {k[0]}" + (f" ({k[1]})" if k[1] else ""))
+    old_k = keyed(old.get("unknowns", []), lambda u: (u["function"], u.get("source"), u.get("reason")))
+    new_k = keyed(new.get("unknowns", []), lambda u: (u["function"], u.get("source"), u.get("reason")))
+    for k in sorted(new_k.keys() - old_k.keys(), key=str):
+        changes.append(f"new unknown in {k[0]}" + (f" ({k[1]})" if k[1] else "") + f": {k[2]}")
+    for k in sorted(old_k.keys() - new_k.keys(), key=str):
+        changes.append(f"no longer unknown: {k[0]}" + (f" ({k[1]})" if k[1] else "") + f": {k[2]}")
     old_c = {tuple(c["functions"]): c["bound"] for c in old["cycles"]}
     new_c = {tuple(c["functions"]): c["bound"] for c in new["cycles"]}
     for k in sorted(new_c.keys() - old_c.keys()):
