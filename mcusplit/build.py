@@ -21,7 +21,7 @@ from pathlib import Path
 
 from elftools.elf.elffile import ELFFile
 
-from . import paths
+from . import objcache, paths
 from .boards import Board
 from .codegen.emit import ModuleResult, compile_module
 from .codegen.layout import StackLayout
@@ -168,13 +168,38 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     core_flags = ["-Os", "-ffixed-r9"] if prologue_style == "r9" else ["-Os"]
 
     def compile_core(source: Path, variant: str = "", defines: dict[str, str] | None = None) -> Path:
-        return c_frontend.to_object(source, work / f"rt_{source.stem}{variant}.o", core, includes,
-                                    {**runtime_defines, **(defines or {})}, core_flags)
+        out = work / f"rt_{source.stem}{variant}.o"
+        all_defines = {**runtime_defines, **(defines or {})}
+        entry = objcache.key("core", source, core.key, all_defines, core_flags, [str(i) for i in includes])
+        if objcache.fetch(entry, out):
+            return out
+        c_frontend.to_object(source, out, core, includes, all_defines, core_flags)
+        objcache.store(entry, out)
+        return out
+
+    def compile_runtime_split(source: Path) -> ModuleResult:
+        """The runtime's split-stack C (printf): cached like the core, with its codegen report."""
+        out = work / f"rt_{source.stem}.bc.o"
+        entry = objcache.key("split", source, core.key, dataclasses.asdict(layout), opt_out, prologue_style)
+        report = work / f"rt_{source.stem}.module.json"
+        if objcache.fetch(entry, out) and objcache.fetch(entry, report, ".json"):
+            data = json.loads(report.read_text())
+            return ModuleResult(out, [FunctionPlan(**p) for p in data["plans"]],
+                                [FunctionCheck(**c) for c in data["checks"]],
+                                [FunctionCheck(**c) for c in data["elided"]], data["notes"])
+        result = compile_split(source, "rt_", firmware)
+        report.write_text(json.dumps({"plans": [p.as_dict() for p in result.plans],
+                                      "checks": [c.as_dict() for c in result.checks],
+                                      "elided": [c.as_dict() for c in result.elided], "notes": result.notes}))
+        objcache.store(entry, result.obj)
+        objcache.store(entry, report, ".json")
+        return result
 
     def compile_split(source: Path, prefix: str, root: Path) -> ModuleResult:
         display = _display(source, root)
         if source.suffix == ".c":
-            ir = c_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.bc", core, user_includes,
+            ir = c_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.bc", core,
+                                       user_includes if prefix == "" else [firmware / "include"],
                                        project.defines if prefix == "" else {}, list(project.cflags)
                                        if prefix == "" else [], split_stack=True)
         elif source.suffix == ".rs":
@@ -195,7 +220,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         # Firmware with tasks gets the __morestack that keeps per-task high-water marks.
         morestack_futures = [pool.submit(compile_core, morestack),
                              pool.submit(compile_core, morestack, "_tasks", {"MCUSPLIT_TASK_HWM": "1"})]
-        lib_futures = [pool.submit(compile_split, s, "rt_", firmware) for s in lib_sources]
+        lib_futures = [pool.submit(compile_runtime_split, s) for s in lib_sources]
         user_futures = [pool.submit(compile_split, s, "", project.root) for s in project.sources]
         # Report the first failing user source before runtime problems: that is what users can fix.
         modules: list[ModuleResult] = [f.result() for f in user_futures]

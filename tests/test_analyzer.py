@@ -17,8 +17,8 @@ from mcusplit import boards, build, project
 from mcusplit.analysis import config as analysis_config
 from mcusplit.analysis.analyze import analyze
 from mcusplit.analysis.elf import Firmware
-from mcusplit.analysis.stackwalk import StackWalker as FunctionWalker
 from mcusplit.analysis.report import diff
+from mcusplit.analysis.stackwalk import StackWalker as FunctionWalker
 from mcusplit.analysis.steps import OVERFLOW, Step, maximum, piecewise
 from mcusplit.emu import qemu
 from mcusplit.errors import McusplitError

@@ -619,6 +619,8 @@ def _analyze(elf: Path, config: AnalyzeConfig | None, stack_size: int | None = N
                             interrupt_model=solution.interrupt_model, **common)
         analysis.notes = [*analysis.notes, *sorted({n for s in [solution.thread, *solution.solver_of.values()]
                                                     for n in s.notes})]
+    if lines is not None:
+        lines.close()
     analysis.seconds = time.monotonic() - started
     return analysis
 

@@ -252,6 +252,18 @@ class StackWalker:
         return info
 
 
+class _Work(list):
+    """The pending paths; every address a path starts from is a place where paths meet."""
+
+    def __init__(self, walk: _Walk) -> None:
+        super().__init__()
+        self.walk = walk
+
+    def append(self, state: _State) -> None:
+        self.walk.joins.add(state.address)
+        super().append(state)
+
+
 class _Walk:
     """One function's walk (the state of the fixpoint)."""
 
@@ -261,7 +273,8 @@ class _Walk:
         self.start, self.end, self.entry = start, end, entry
         self.seen: dict[tuple[int, int, tuple | None], tuple[dict, dict, tuple | None]] = {}
         self.depths: dict[int, set[int]] = {}
-        self.work: list[_State] = []
+        self.work = _Work(self)
+        self.joins: set[int] = {entry}
         self.reported: set[tuple[int, str]] = set()
         self.calls: dict[tuple, CallSite] = {}
 
@@ -296,28 +309,31 @@ class _Walk:
         self.info.calls = sorted(self.calls.values(), key=lambda c: (c.address, c.targets))
 
     def visit(self, state: _State) -> _State | None:
-        """Merge the state into what is known at its address; step if something new is left."""
+        """Merge the state into what is known at its address when control can meet there (a branch
+        target, a forked path); step if something new is left."""
         address = state.address
         if not self.inside(address):
             self.off_the_end(state, "execution runs past the end of the function")
             return None
-        key = (address, state.depth, state.stack)
-        known = self.seen.get(key)
-        if known is not None:
-            regs, slots = _join(known[0], state.regs), _join(known[1], state.slots)
-            flags = state.flags if state.flags == known[2] else None
-            if (regs, slots, flags) == known:
-                return None
-            state.regs, state.slots, state.flags = regs, slots, flags
-        else:
-            depths = self.depths.setdefault(address, set())
-            depths.add(state.depth)
-            if len(depths) > MAX_DEPTHS:
-                self.unknown(address, "the stack grows on every pass of a loop")
-                return None
-        self.seen[key] = (dict(state.regs), dict(state.slots), state.flags)
+        if address in self.joins:
+            key = (address, state.depth, state.stack)
+            known = self.seen.get(key)
+            if known is not None:
+                regs, slots = _join(known[0], state.regs), _join(known[1], state.slots)
+                flags = state.flags if state.flags == known[2] else None
+                if (regs, slots, flags) == known:
+                    return None
+                state.regs, state.slots, state.flags = regs, slots, flags
+            else:
+                depths = self.depths.setdefault(address, set())
+                depths.add(state.depth)
+                if len(depths) > MAX_DEPTHS:
+                    self.unknown(address, "the stack grows on every pass of a loop")
+                    return None
+            self.seen[key] = (dict(state.regs), dict(state.slots), state.flags)
         if state.stack is None:
-            self.info.frame = max(self.info.frame, state.depth)
+            if state.depth > self.info.frame:
+                self.info.frame = state.depth
         else:
             name, size, top = state.stack
             _, _, deepest = self.info.static_frames.get(name, (size, top, 0))
@@ -326,7 +342,10 @@ class _Walk:
         if ins is None:
             self.off_the_end(state, "no instruction here (data, or code the decoder cannot read)")
             return None
-        return self.step(ins, state)
+        nxt = self.step(ins, state)
+        if nxt is not None and nxt.address != ins.end:
+            self.joins.add(nxt.address)
+        return nxt
 
     def off_the_end(self, state: _State, reason: str) -> None:
         callee = state.after_call
