@@ -107,7 +107,7 @@ def _top_level_registers(parts: tuple[str, ...]) -> set[str]:
 def classify(base: str, ops: str) -> str:
     """The class of one instruction from its base mnemonic (thumb.Insn.base) and operand text."""
     parts = operands(ops)
-    first = register(parts[0]) if parts else ""
+    first = register(parts[0].rstrip("!")) if parts else ""
     if base == "b":
         return BRANCH
     if base in ("cbz", "cbnz"):

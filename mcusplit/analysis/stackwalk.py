@@ -52,6 +52,7 @@ _BINARY = {
     "bic": lambda a, b: a & ~b, "bics": lambda a, b: a & ~b,
     "mul": lambda a, b: a * b, "muls": lambda a, b: a * b,
 }
+_ADD_SUB = frozenset({"add", "adds", "addw", "sub", "subs", "subw"})
 _UNARY = {
     "mov": lambda a: a, "movs": lambda a: a, "mvn": lambda a: ~a, "mvns": lambda a: ~a,
     "uxtb": lambda a: a & 0xFF, "uxth": lambda a: a & 0xFFFF,
@@ -83,9 +84,11 @@ class _State:
     flags: tuple | None     # (register, bound) of the last `cmp reg, #bound` still in force
     stack: tuple | None = None   # (name, size, top) on a static stack; depth is then below its top
     after_call: int | None = None   # the callee when the previous instruction was a call
+    own_slots: dict | None = None   # the function's own stack slots while it runs on a static stack
 
     def fork(self, address: int, **changes) -> _State:
-        s = _State(address, self.depth, dict(self.regs), dict(self.slots), self.flags, self.stack, None)
+        s = _State(address, self.depth, dict(self.regs), dict(self.slots), self.flags, self.stack, None,
+                   dict(self.own_slots) if self.own_slots is not None else None)
         for key, value in changes.items():
             setattr(s, key, value)
         return s
@@ -321,16 +324,19 @@ class _Walk:
             if known is not None:
                 regs, slots = _join(known[0], state.regs), _join(known[1], state.slots)
                 flags = state.flags if state.flags == known[2] else None
-                if (regs, slots, flags) == known:
+                own = _join(known[3], state.own_slots) if known[3] is not None and state.own_slots is not None \
+                    else None
+                if (regs, slots, flags, own) == known:
                     return None
-                state.regs, state.slots, state.flags = regs, slots, flags
+                state.regs, state.slots, state.flags, state.own_slots = regs, slots, flags, own
             else:
                 depths = self.depths.setdefault(address, set())
                 depths.add(state.depth)
                 if len(depths) > MAX_DEPTHS:
                     self.unknown(address, "the stack grows on every pass of a loop")
                     return None
-            self.seen[key] = (dict(state.regs), dict(state.slots), state.flags)
+            self.seen[key] = (dict(state.regs), dict(state.slots), state.flags,
+                              dict(state.own_slots) if state.own_slots is not None else None)
         if state.stack is None:
             if state.depth > self.info.frame:
                 self.info.frame = state.depth
@@ -419,16 +425,17 @@ class _Walk:
         if wb:                                          # writeback on a base register
             state.regs.pop(register(wb.group(1)), None)
 
-    def arith(self, op, a: tuple | None, b: tuple | None) -> tuple | None:
+    def arith(self, base: str, a: tuple | None, b: tuple | None) -> tuple | None:
         if a is None or b is None:
             return None
-        if a[0] == "sp" and b[0] == "c" and op in (_BINARY["add"], _BINARY["sub"]):
-            return ("sp", a[1] - (b[1] if op is _BINARY["add"] else -b[1]))
-        if a[0] == "ssp" and b[0] == "c" and op in (_BINARY["add"], _BINARY["sub"]):
-            return ("ssp", a[1], a[2] - (b[1] if op is _BINARY["add"] else -b[1]))
+        if a[0] in ("sp", "ssp") and b[0] == "c" and base in _ADD_SUB:
+            delta = b[1] if b[1] < 0x80000000 else b[1] - (1 << 32)
+            delta = delta if base.startswith("add") else -delta
+            return ("sp", a[1] - delta) if a[0] == "sp" else ("ssp", a[1], a[2] - delta)
         va, vb = _values(a), _values(b)
         if va is None or vb is None or len(va) * len(vb) > MAX_SET:
             return None
+        op = _BINARY[base]
         return _make(op(x, y) for x in va for y in vb)
 
     def plain(self, ins: Insn, state: _State) -> None:
@@ -470,7 +477,7 @@ class _Walk:
             a = self.value(state, first, ins)
             if register(first) == "pc" and base in ("add", "addw", "sub", "subw") and len(parts) == 3:
                 a = ("c", (ins.address + 4) & ~3)      # adr: add/sub rd, pc, #imm uses Align(pc, 4)
-            self.set_reg(state, dest, self.arith(_BINARY[base], a, self.value(state, second, ins)), ins)
+            self.set_reg(state, dest, self.arith(base, a, self.value(state, second, ins)), ins)
         else:
             self.kill(state, ins)
         state.address = ins.end
@@ -517,14 +524,14 @@ class _Walk:
             else:
                 offset = self.value(state, pieces[1], ins)
                 if offset is not None and len(pieces) >= 3 and pieces[2].startswith("lsl"):
-                    offset = self.arith(_BINARY["lsl"], offset, ("c", immediate(pieces[2]) or 0))
+                    offset = self.arith("lsl", offset, ("c", immediate(pieces[2]) or 0))
         if base_value is not None and base_value[0] in ("sp", "ssp") and offset is not None and offset[0] == "c":
             disp = offset[1] if offset[1] < 0x80000000 else offset[1] - (1 << 32)
             if base_value[0] == "sp":
                 return ("slot", base_value[1] - disp, None)
             return ("slot", base_value[2] - disp, base_value[1])
         if base_value is not None and base_value[0] in ("c", "s"):
-            total = self.arith(_BINARY["add"], base_value, offset) if offset is not None else None
+            total = self.arith("add", base_value, offset) if offset is not None else None
             if total is not None:
                 return ("const", _values(total))
             if base_value[0] == "c":
@@ -789,7 +796,7 @@ def _move_pc(walk: _Walk, ins: Insn, state: _State):
 def _add_pc(walk: _Walk, ins: Insn, state: _State):
     parts = operands(ins.ops)
     # add pc, rX: pc reads as this instruction + 4; the result's bit 0 is ignored (BranchWritePC)
-    value = walk.arith(_BINARY["add"], ("c", ins.address + 4), walk.value(state, parts[1], ins))
+    value = walk.arith("add", ("c", ins.address + 4), walk.value(state, parts[1], ins))
     _jump(walk, ins, state, value, relative=True)
     walk.conditional(ins, state)
     return None, None
@@ -966,6 +973,9 @@ def _sp_move(walk: _Walk, ins: Insn, state: _State):
     if ins.cond:
         walk.work.append(state.fork(ins.end))
     if value is not None and value[0] == "sp":
+        if state.stack is not None:                 # back from a static stack
+            state.slots = state.own_slots or {}
+            state.own_slots = None
         state.depth = value[1]
         state.stack = None
         walk.drop_dead_slots(state)
@@ -975,20 +985,28 @@ def _sp_move(walk: _Walk, ins: Insn, state: _State):
             obj = walk.w.fw.by_name.get(value[1])
             if obj is None:
                 return _unknown_sp(walk, ins, state)
+            _leave_own_stack(state)
             state.stack = (value[1], obj.size, obj.address + obj.size)
+            state.slots = {}
         state.depth = value[2]
-        state.slots = {}
+        walk.drop_dead_slots(state)
         return _continue(state, ins), None
     if value is not None and value[0] == "c":
         obj = walk.w.fw.object_at(value[1] - 1)
         if obj is not None and obj.address + obj.size == value[1] and walk.w.fw.writable(obj.address):
             # sp set to the end of a static object: the code moves to a stack of its own (the
             # runtime's fault stack, a big_stack trampoline). Its depth is counted on that stack.
+            _leave_own_stack(state)
             state.stack = (obj.name, obj.size, value[1])
             state.depth = 0
             state.slots = {}
             return _continue(state, ins), None
     return _unknown_sp(walk, ins, state)
+
+
+def _leave_own_stack(state: _State) -> None:
+    if state.stack is None:
+        state.own_slots = state.slots
 
 
 def _unknown_sp(walk: _Walk, ins: Insn, state: _State):
