@@ -15,7 +15,9 @@ from ..toolchain import clang, run_tool
 CALL_GRAPH_SECTION = "-fexperimental-call-graph-section"
 BASE_CFLAGS = ("-O2", "-g", "-ffreestanding", "-fomit-frame-pointer", "-fno-unwind-tables",
                "-fno-asynchronous-unwind-tables", "-ffunction-sections", "-fdata-sections",
-               "-Wall", "-Werror=implicit-function-declaration", CALL_GRAPH_SECTION)
+               "-Wall", "-Werror=implicit-function-declaration", CALL_GRAPH_SECTION,
+               # zig's clang turns UBSan on at -O0 (its Debug mode); firmware has no UBSan runtime
+               "-fno-sanitize=all")
 
 
 def target_flags(core: Core) -> list[str]:
