@@ -127,8 +127,6 @@ def build(project_path: Path, board: str, variant: str | None, out_dir: Path | N
         from .analysis import config as analysis_config
         from .analysis.analyze import analyze as run_analysis
 
-        if no_split_stack:
-            raise McusplitError("--analyze needs a split-stack build (drop --no-split-stack)")
         analysis = run_analysis(result.elf, analysis_config.load(proj.config_path))
         _print_analysis(analysis, "text", None, None)
     if quiet:
@@ -250,13 +248,17 @@ def _print_analysis(analysis, fmt: str, output: Path | None, baseline: Path | No
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to a file.")
 @click.option("--check", is_flag=True, help="Exit 1 if the pool is too small or anything is unbounded/unresolved.")
 @click.option("--baseline", type=click.Path(path_type=Path), help="An earlier --format json report: show changes.")
+@click.option("--stack-size", type=click.IntRange(1, 1 << 32), default=None,
+              help="Images without a split-stack pool: the bytes of their one stack (default: from the linker "
+                   "script's symbols, e.g. __StackTop - __StackLimit).")
 @guarded
 def analyze(elf: Path, config_path: Path | None, fmt: str, output: Path | None, check: bool,
-            baseline: Path | None) -> None:
-    """Prove how many pool segments the worst case needs, from the linked ELF."""
+            baseline: Path | None, stack_size: int | None) -> None:
+    """Prove how many pool segments the worst case needs (or, for an image without split stacks,
+    how many bytes its one stack needs), from the linked ELF."""
     from .analysis.analyze import analyze as run_analysis
 
-    analysis = run_analysis(elf, _analysis_config(elf, config_path))
+    analysis = run_analysis(elf, _analysis_config(elf, config_path), stack_size=stack_size)
     _print_analysis(analysis, fmt, output, baseline)
     if check:
         failures = analysis.check_failures()

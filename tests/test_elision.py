@@ -111,3 +111,48 @@ def test_every_check_left_is_needed(tmp_path, board):
         solution = solve(p, CheckPlan(frozenset({f})), paths=False)
         assert (solution.pool_needed >= OVERFLOW or solution.pool_needed > p.layout.segments), \
             f"{p.infos[f].name}'s check could go without any overflow"
+
+
+UNKNOWN_ON_ONE_PATH = """
+#include <stdint.h>
+#include "mcusplit.h"
+
+#define NOINLINE __attribute__((noinline))
+NOINLINE uint32_t small(uint32_t x) { volatile uint32_t b[4]; b[x & 3u] = x; return b[1] + x; }
+NOINLINE uint32_t chain_a(uint32_t x) { volatile uint8_t p[160]; p[x % 160u] = 1; return small(x) + p[3]; }
+NOINLINE uint32_t chain_b(uint32_t x) { volatile uint8_t p[96]; p[x % 96u] = 2; return chain_a(x) + p[5]; }
+
+/* sp moved by a run-time amount: the analysis cannot follow it (an unknown) */
+__attribute__((naked, noinline)) void weird(uint32_t n)
+{
+    __asm__ volatile("push {r4, lr}\\n\\tmov r4, sp\\n\\tmov r1, sp\\n\\tsubs r1, r1, r0\\n\\tmov sp, r1\\n\\t"
+                     "mov sp, r4\\n\\tpop {r4, pc}\\n\\t");
+}
+
+NOINLINE uint32_t uses_weird(uint32_t x) { volatile uint8_t p[64]; weird(x & 8u); return chain_a(x) + p[1]; }
+
+int main(void)
+{
+    uint32_t s = 0;
+    for (uint32_t i = 0; i < 4; i++)
+        s += chain_b(i) + uses_weird(i);
+    mcusplit_printf("s=%x\\n", (unsigned)s);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("board", ["qemu-mps2-an386", "qemu-microbit"])
+def test_an_unknown_stops_elision_only_on_the_paths_through_it(tmp_path, board):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.c").write_text(UNKNOWN_ON_ONE_PATH)
+    (tmp_path / "src" / "mcusplit.toml").write_text('[split_stack]\ncheck_elision = "full"\n')
+    proj = project.load(tmp_path / "src")
+    built = build.build(proj, boards.load(board), tmp_path / "full")
+    analysis = analyze(built.elf, analysis_config.load(proj.config_path))
+    assert any(u["function"] == "weird" for u in analysis.reachable_unknowns)        # the check fails ...
+    dropped = set(built.dropped) | {e.name for e in built.elided}
+    assert {"chain_b", "small"} <= dropped, dropped              # ... yet elision works off that path
+    assert "uses_weird" not in dropped                           # and keeps the check on it
+    plain = build.build(dataclasses.replace(proj, check_elision="leaf"), boards.load(board), tmp_path / "leaf")
+    assert run(board, built.elf).application_lines == run(board, plain.elf).application_lines

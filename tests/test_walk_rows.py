@@ -14,7 +14,7 @@ import pytest
 
 from mcusplit.analysis.callgraph import CallGraph
 from mcusplit.analysis.elf import Firmware
-from mcusplit.analysis.stackwalk import StackWalker, with_noreturn
+from mcusplit.analysis.stackwalk import StackWalker, walk_all
 
 ROWS = Path(__file__).resolve().parent / "firmware" / "asmrows"
 TARGETS = {"v7m": ("thumb-freestanding-eabihf", "cortex_m4+vfp4d16sp"), "v6m": ("thumb-freestanding-eabi", "cortex_m0")}
@@ -35,7 +35,7 @@ def walked(tmp_path_factory):
                             str(out / "rows.o"), "-o", str(out / "rows.elf")], check=True, capture_output=True)
             fw = Firmware(out / "rows.elf")
             walker = StackWalker(fw)
-            infos = with_noreturn(walker, {s.address: walker.analyze(s) for s in walker.functions})
+            infos = walk_all(walker)
             CallGraph(fw, infos)
             cache[isa] = {i.name: (i, {a: j.name for a, j in infos.items()}) for i in infos.values()}
         return cache[isa]
@@ -117,6 +117,6 @@ def test_row(walked, isa, name, frame, returns, expected_calls, unknown):
 
 def test_static_stack_frame_is_counted_on_that_stack(walked):
     info, _ = walked("v7m")["row_static_stack"]
-    size, top, depth = info.static_frames["big_stack"]
+    size, _top, depth = info.static_frames["big_stack"]
     assert (size, depth) == (2048, 24)                  # sub sp, #24 on the 2 KiB stack, not on its own
     assert info.calls[0].stack == "big_stack"

@@ -28,7 +28,7 @@ from .elf import ElfError, Firmware
 from .model import CheckPlan, Layout, PathStep, Solver, describe, stack_bytes
 from .registry import Registry
 from .registry import read as read_registry
-from .stackwalk import StackWalker, with_noreturn
+from .stackwalk import StackWalker, walk_all
 from .steps import OVERFLOW, UNBOUNDED
 
 GATE_CALL = "mcusplit_gate_call"            # firmware/tasks/sched.c: calls the gated functions
@@ -317,7 +317,7 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
     layout = _layout(fw)
     vectors, vector_span = _vectors(fw)
     walker = StackWalker(fw)
-    infos = with_noreturn(walker, {s.address: walker.analyze(s) for s in walker.functions})
+    infos = walk_all(walker)
     registry = read_registry(fw)
     for task in registry.tasks:
         if task.address not in infos:

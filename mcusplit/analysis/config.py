@@ -1,7 +1,6 @@
 """The analyzer's annotations, from the [analyze] table of a project's mcusplit.toml.
 
     [analyze]
-    allow_unresolved = false     # --check passes although indirect calls stay unresolved
     allow_unbounded = false      # --check passes although a cycle has no bound
     tasks = []                   # entry functions of tasks (each starts on a fresh segment)
 
@@ -27,6 +26,7 @@ from typing import Any
 from ..errors import McusplitError
 
 NESTING = ("any", "none", "priority")
+MAX_RECURSION_BOUND = 1 << 31
 
 
 class ConfigError(McusplitError):
@@ -40,7 +40,6 @@ class AnalyzeConfig:
     tasks: list[str] = field(default_factory=list)
     nesting: str = "any"
     priorities: dict[str, int] = field(default_factory=dict)
-    allow_unresolved: bool = False
     allow_unbounded: bool = False
     source: str | None = None
 
@@ -53,7 +52,10 @@ def _check(value: Any, kind: type, what: str, where: str) -> Any:
 
 def parse(raw: dict, where: str) -> AnalyzeConfig:
     table = _check(raw.get("analyze", {}), dict, "[analyze]", where)
-    known = {"recursion", "indirect", "tasks", "interrupts", "allow_unresolved", "allow_unbounded"}
+    known = {"recursion", "indirect", "tasks", "interrupts", "allow_unbounded"}
+    if "allow_unresolved" in table:
+        raise ConfigError("[analyze] allow_unresolved is gone: the check never passes over an unresolved call; "
+                          "name its targets in [analyze.indirect]", where)
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"[analyze]: unknown key(s) {', '.join(unknown)}", where)
@@ -61,6 +63,9 @@ def parse(raw: dict, where: str) -> AnalyzeConfig:
     for name, bound in _check(table.get("recursion", {}), dict, "[analyze.recursion]", where).items():
         if _check(bound, int, f"[analyze.recursion] {name}", where) < 1:
             raise ConfigError(f"[analyze.recursion] {name}: the bound must be at least 1", where)
+        if bound > MAX_RECURSION_BOUND:
+            raise ConfigError(f"[analyze.recursion] {name}: the bound must be at most 2^31 ({MAX_RECURSION_BOUND})",
+                              where)
         config.recursion[name] = bound
     for key, targets in _check(table.get("indirect", {}), dict, "[analyze.indirect]", where).items():
         _check(targets, list, f"[analyze.indirect] {key}", where)
@@ -78,7 +83,6 @@ def parse(raw: dict, where: str) -> AnalyzeConfig:
         config.priorities[name] = _check(priority, int, f"priority of {name}", where)
     if config.priorities and config.nesting == "any":
         config.nesting = "priority"
-    config.allow_unresolved = _check(table.get("allow_unresolved", False), bool, "allow_unresolved", where)
     config.allow_unbounded = _check(table.get("allow_unbounded", False), bool, "allow_unbounded", where)
     return config
 

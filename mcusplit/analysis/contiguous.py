@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from .callgraph import CallGraph
 from .periodic import MAX_LAYERS, unroll
 
-UNBOUNDED_BYTES = 1 << 40
-UNKNOWN_BYTES = 1 << 41
+UNBOUNDED_BYTES = 1 << 50          # sentinels above any real byte count
+UNKNOWN_BYTES = 1 << 51
 
 
 def badd(a: int, b: int) -> int:

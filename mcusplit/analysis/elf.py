@@ -104,11 +104,15 @@ class Firmware:
         entry = symtab["sh_entsize"] or 16
         if entry != 16 or len(data) % 16:
             raise ElfError("symbol table entries are not Elf32_Sym", str(self.path))
-        for st_name, value, size, info, _other, _shndx in struct.iter_unpack("<IIIBBH", data):
+        # Mapping symbols count only in loaded sections: GCC also puts $d in debug sections, whose
+        # values are offsets in those sections, not addresses.
+        loaded = {i for i, section in enumerate(self.sections) if section["sh_flags"] & SHF_ALLOC}
+        for st_name, value, size, info, _other, shndx in struct.iter_unpack("<IIIBBH", data):
             end = names.find(b"\0", st_name)
             name = demangle(names[st_name:end if end >= 0 else len(names)].decode("utf-8", errors="replace"))
-            if name in ("$t", "$d", "$a") or name.startswith(("$t.", "$d.")):
-                self.mapping.append((value, name[:2]))
+            if name in ("$t", "$d", "$a") or name.startswith(("$t.", "$d.", "$a.")):
+                if shndx in loaded:
+                    self.mapping.append((value, name[:2]))
                 continue
             kind = SYMBOL_TYPES.get(info & 0xF, f"STT_{info & 0xF}")
             address = value & ~1 if kind == "STT_FUNC" else value

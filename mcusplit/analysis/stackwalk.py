@@ -146,6 +146,10 @@ class StackWalker:
                 self.insn_at[ins.address] = ins
             self.gaps.update(gaps)
         self.noreturn: set[int] = set()     # functions proven never to return (filled by the analysis)
+        # Code that other code jumps into the middle of (libgcc's shared division-by-zero path): walked
+        # as an entry of its own, named after the function it is in.
+        self.synthetic: dict[int, Symbol] = {}
+        self.pending_synthetic: list[Symbol] = []
 
     # ---- decoding -------------------------------------------------------------------------
     def extent(self, sym: Symbol) -> tuple[int, int]:
@@ -220,6 +224,8 @@ class StackWalker:
         address &= ~1
         sym = self.starts.get(address)
         if sym is None:
+            if address in self.synthetic:
+                return address, "direct"
             i = bisect.bisect_right(self.sorted_starts, address) - 1
             if i >= 0:
                 start = self.sorted_starts[i]
@@ -232,6 +238,24 @@ class StackWalker:
         if m and m.group("target") in self.by_name:
             return self.by_name[m.group("target")].address, "veneer"
         return address, "direct"
+
+    def entry_inside(self, address: int) -> int | None:
+        """A jump into the body of another function: that code becomes an entry of its own."""
+        address &= ~1
+        if address not in self.insn_at:
+            return None
+        i = bisect.bisect_right(self.sorted_starts, address) - 1
+        if i < 0:
+            return None
+        owner = self.starts[self.sorted_starts[i]]
+        start, end = self.extent(owner)
+        if not start < address < end:
+            return None
+        if address not in self.synthetic:
+            sym = Symbol(f"{owner.name}+{address - start:#x}", address, end - address, "STT_FUNC", "STB_LOCAL")
+            self.synthetic[address] = sym
+            self.pending_synthetic.append(sym)
+        return address
 
     def _read_values(self, addresses: frozenset, width: int, signed: bool) -> frozenset | None:
         out = set()
@@ -642,7 +666,16 @@ def _self_tail(walk: _Walk, ins: Insn, state: _State) -> None:
 
 
 def _tail(walk: _Walk, ins: Insn, state: _State, target: int, how: str = "direct") -> None:
+    if state.depth != 0 and state.stack is None:
+        walk.unknown(ins.address, f"jump out of the function to {target:#x} with its frame still on the stack")
+        return
+    if state.regs.get("lr") != RET:
+        walk.unknown(ins.address, f"jump out of the function to {target:#x} with lr not holding its return "
+                                  "address")
+        return
     resolved, resolution = walk.w.resolve_function(target)
+    if resolved is None:
+        resolved, resolution = walk.w.entry_inside(target), "direct"
     if resolved is None:
         walk.unknown(ins.address, f"jump to {target:#x}, which is neither in this function nor a function's entry")
         return
@@ -1048,6 +1081,15 @@ _HANDLERS = {
 assert set(_HANDLERS) | {K.PLAIN} == set(K.CLASSES)
 
 
+def walk_all(walker: StackWalker) -> dict[int, FunctionInfo]:
+    """Every function, and every piece of code other code jumps into the middle of."""
+    infos = {s.address: walker.analyze(s) for s in walker.functions}
+    while walker.pending_synthetic:
+        sym = walker.pending_synthetic.pop()
+        infos[sym.address] = walker.analyze(sym)
+    return with_noreturn(walker, infos)
+
+
 def with_noreturn(walker: StackWalker, infos: dict[int, FunctionInfo]) -> dict[int, FunctionInfo]:
     """Functions that never return, found by a fixpoint: a function returns if it has a return or
     tail-calls one that may; a call to one that never returns ends its path (the code after it is
@@ -1070,4 +1112,7 @@ def with_noreturn(walker: StackWalker, infos: dict[int, FunctionInfo]) -> dict[i
         walker.noreturn |= never
         callers = {f for f, info in infos.items() if any(t in never for c in info.calls for t in c.targets)}
         for f in callers:
-            infos[f] = walker.analyze(walker.starts[f])
+            infos[f] = walker.analyze(walker.starts.get(f) or walker.synthetic[f])
+        while walker.pending_synthetic:
+            sym = walker.pending_synthetic.pop()
+            infos[sym.address] = walker.analyze(sym)

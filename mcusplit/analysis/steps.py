@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import bisect
 
-OVERFLOW = 1 << 20          # the stack runs past its bottom on this path
-UNBOUNDED = 1 << 21         # recursion without a bound
-UNKNOWN = 1 << 22           # the path reaches something the analysis cannot classify
+# Sentinels above any real count (2^31 frames of a bounded recursion need fewer than 2^32 segments).
+OVERFLOW = 1 << 40          # the stack runs past its bottom on this path
+UNBOUNDED = 1 << 41         # recursion without a bound
+UNKNOWN = 1 << 42           # the path reaches something the analysis cannot classify
 
 
 def saturating_add(value: int, k: int) -> int:

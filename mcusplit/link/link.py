@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -22,9 +23,20 @@ def lld() -> list[str]:
     return [sys.executable, "-m", "ziglang", "ld.lld"]
 
 
-@cache
 def compiler_rt(core: Core, scratch: Path) -> Path:
-    """zig's compiler-rt archive for this core (built by zig the first time, ~10 s)."""
+    """zig's compiler-rt archive for this core (built by zig the first time, ~10 s); asked once
+    per process and core."""
+    found = _compiler_rt(core)
+    return found if found.is_file() else _probe_compiler_rt(core, scratch)
+
+
+@cache
+def _compiler_rt(core: Core) -> Path:
+    with tempfile.TemporaryDirectory(prefix="mcusplit-compiler-rt-") as scratch:
+        return _probe_compiler_rt(core, Path(scratch))
+
+
+def _probe_compiler_rt(core: Core, scratch: Path) -> Path:
     scratch.mkdir(parents=True, exist_ok=True)
     source = scratch / "compiler_rt_probe.c"
     source.write_text("void compiler_rt_probe(void) {}\n")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..analyze import Analysis, EntryResult
 from ..contiguous import ByteStep
 from ..model import PathStep
+from ..steps import OVERFLOW
 
 
 @dataclass
@@ -103,7 +104,7 @@ def kib(n: int) -> str:
 
 def task_rows(analysis: Analysis) -> list[tuple[str, str, str, str, str]]:
     """Registered tasks: (entry, instances, worst segments, shallow segments, contiguous stack)."""
-    return [(e.name, str(e.instances), segments_text(e), str(e.shallow) if e.shallow < (1 << 20) else "-",
+    return [(e.name, str(e.instances), segments_text(e), str(e.shallow) if e.shallow < OVERFLOW else "-",
              f"{e.stack_bytes} B" if e.stack_bytes is not None else "unbounded")
             for e in analysis.entries if e.shallow is not None]
 
@@ -114,7 +115,7 @@ def task_summary(analysis: Analysis) -> str | None:
         return None
     pool_bytes = analysis.task_segments * analysis.layout.segment_size
     contiguous = analysis.contiguous_task_bytes
-    if analysis.task_segments >= (1 << 20):
+    if analysis.task_segments >= OVERFLOW:
         return "tasks: no finite bound"
     line = f"tasks: {analysis.task_segments} segments ({kib(pool_bytes)}) of the pool"
     if contiguous is not None and pool_bytes:

@@ -29,8 +29,50 @@ def _columns(path: list[PathStep]) -> list[list[PathStep]]:
     return columns
 
 
+def render_contiguous(analysis: Analysis, entry: EntryResult) -> str:
+    """One stack: every frame of the deepest path at the depth it starts, the budget as a line."""
+    path = entry.byte_path
+    deepest = max([step.depth + step.frame for step in path] + [1])
+    span = max(deepest + analysis.exception_frame, analysis.stack_budget or 0, 1)
+    scale = HEIGHT / span
+    width = LEFT + COLUMN_W + 260
+    height = TOP + HEIGHT + 70
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="11">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{LEFT}" y="26" font-size="16" font-weight="bold">Deepest path from {escape(entry.name)}: '
+           f'{escape(segments_text(entry))}</text>',
+           f'<text x="{LEFT}" y="46" fill="#555">{escape(analysis.elf.name)}: one contiguous stack'
+           + (f" of {analysis.stack_budget} B" if analysis.stack_budget else "") + "</text>",
+           f'<rect x="{LEFT}" y="{TOP}" width="{COLUMN_W}" height="{HEIGHT}" fill="white" stroke="#444"/>']
+    for i, step in enumerate(path):
+        top_y = TOP + step.depth * scale
+        h = max(step.frame * scale, 1.5)
+        fill = INTERRUPT_COLOUR if step.via == "interrupt" else FRAME_COLOURS[i % 2]
+        if step.note:
+            fill = OVERFLOW_COLOUR
+        out.append(f'<rect x="{LEFT + 8}" y="{top_y:.1f}" width="{COLUMN_W - 16}" height="{h:.1f}" fill="{fill}" '
+                   f'stroke="#335" stroke-width="0.6"><title>{escape(step.function)}: frame {step.frame} B at '
+                   f'{step.depth} B</title></rect>')
+        if h >= 11:
+            out.append(f'<text x="{LEFT + COLUMN_W + 8}" y="{top_y + 10:.1f}">{escape(step.function)} '
+                       f'({step.frame} B at {step.depth} B)</text>')
+    if analysis.stack_budget:
+        y = TOP + analysis.stack_budget * scale
+        out.append(f'<line x1="{LEFT - 10}" y1="{y:.1f}" x2="{LEFT + COLUMN_W + 10}" y2="{y:.1f}" '
+                   f'stroke="{OVERFLOW_COLOUR}" stroke-width="2"/>')
+        out.append(f'<text x="{LEFT + COLUMN_W + 14}" y="{y + 4:.1f}" fill="{OVERFLOW_COLOUR}">end of the '
+                   f'stack ({analysis.stack_budget} B)</text>')
+    out.append(f'<text x="{LEFT}" y="{TOP + HEIGHT + 30}" fill="#555">interrupts: '
+               f'{escape(analysis.interrupt_model)}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
 def render(analysis: Analysis, entry: EntryResult | None = None) -> str:
     entry = entry or analysis.entries[0]
+    if analysis.contiguous:
+        return render_contiguous(analysis, entry)
     layout = analysis.layout
     seg = layout.segment_size
     scale = HEIGHT / seg

@@ -1,0 +1,107 @@
+"""An image mcusplit did not build: Debian's arm-none-eabi-gcc, its own linker script, no split
+stacks. The analyzer gives a contiguous-stack analysis of it (worst bytes per entry point,
+interrupt nesting included), every static frame it reads from the machine code equals what
+gcc -fstack-usage says in its .su files, and --check compares with the linker script's stack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mcusplit.analysis import config as analysis_config
+from mcusplit.analysis.analyze import analyze
+from mcusplit.analysis.stackwalk import StackWalker
+
+from .conftest import FIRMWARE, run_cli
+
+SOURCES = FIRMWARE / "gcc"
+GCC = "arm-none-eabi-gcc"
+CPUS = {"cortex-m0": ["-mcpu=cortex-m0"], "cortex-m3": ["-mcpu=cortex-m3"],
+        "cortex-m4f": ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard"]}
+
+
+def _need_gcc() -> None:
+    if shutil.which(GCC) is None:
+        reason = f"{GCC} not installed (Debian: apt-get install gcc-arm-none-eabi)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def build_with_gcc(out: Path, cpu: str, opt: str) -> tuple[Path, dict[str, int]]:
+    """The image and gcc's static frame of every function (from -fstack-usage)."""
+    _need_gcc()
+    out.mkdir(parents=True, exist_ok=True)
+    flags = [*CPUS[cpu], "-mthumb", opt, "-g", "-fstack-usage", "-ffunction-sections"]
+    objects = []
+    for name in ("main", "startup"):
+        obj = out / f"{name}.o"
+        subprocess.run([GCC, *flags, "-c", str(SOURCES / f"{name}.c"), "-o", str(obj)], check=True, cwd=out)
+        objects.append(str(obj))
+    elf = out / "app.elf"
+    subprocess.run([GCC, *CPUS[cpu], "-mthumb", "-nostartfiles", "-nostdlib", "-T", str(SOURCES / "link.ld"),
+                    *objects, "-lgcc", "-o", str(elf)], check=True)
+    frames = {}
+    for su in out.glob("*.su"):
+        for line in su.read_text().splitlines():
+            location, size, kind = line.split("\t")
+            if kind == "static":
+                frames[location.rsplit(":", 1)[1]] = int(size)
+    return elf, frames
+
+
+@pytest.mark.parametrize("opt", ["-O0", "-Os", "-O2"])
+@pytest.mark.parametrize("cpu", sorted(CPUS))
+def test_every_static_frame_equals_gccs_stack_usage(tmp_path, cpu, opt):
+    elf, frames = build_with_gcc(tmp_path, cpu, opt)
+    from mcusplit.analysis.elf import Firmware
+
+    walker = StackWalker(Firmware(elf))
+    read = {name: walker.analyze(walker.by_name[name]).frame for name in frames}
+    assert read == frames
+    assert len(frames) >= 9
+
+
+@pytest.mark.parametrize("cpu", sorted(CPUS))
+def test_contiguous_analysis_of_a_gcc_image(tmp_path, cpu):
+    elf, frames = build_with_gcc(tmp_path, cpu, "-O2")
+    analysis = analyze(elf, analysis_config.load(SOURCES / "mcusplit.toml"))
+    assert analysis.contiguous and analysis.stack_budget == 4096
+    assert not analysis.check_failures(), analysis.check_failures()
+    frame = 104 + 4 if cpu == "cortex-m4f" else 32 + 4
+    # Counted by hand from gcc's own frame sizes: the reset path through 11 frames of descend, an
+    # interrupt at its deepest point (SysTick_Handler, then mid and leaf), and the fault handler
+    # preempting that (any handler may preempt any other; none preempts itself).
+    recursion = frames["Reset_Handler"] + frames["main"] + 11 * frames["descend"]
+    systick = frames["SysTick_Handler"] + frames["mid"] + frames["leaf"]
+    by_switch = (frames["Reset_Handler"] + frames["main"] + frames["sw"] + frames["deep"] + frames["mid"]
+                 + frames["leaf"])
+    reset = analysis.entries[0]
+    assert reset.name == "Reset_Handler"
+    assert reset.value >= max(recursion, by_switch) + frame + systick + frame
+
+
+def test_check_against_the_stack_size(tmp_path):
+    elf, _ = build_with_gcc(tmp_path, "cortex-m3", "-O2")
+    config = str(SOURCES / "mcusplit.toml")
+    assert run_cli("analyze", str(elf), "--config", config, "--check").returncode == 0
+    small = run_cli("analyze", str(elf), "--config", config, "--check", "--stack-size", "256")
+    assert small.returncode == 1 and "the stack is too small" in small.stderr
+    data = json.loads(run_cli("analyze", str(elf), "--config", config, "--format", "json").stdout)
+    assert data["mode"] == "contiguous" and data["stack"]["bytes"] == 4096 and data["check"]["passed"]
+    assert [step["function"] for step in data["entries"][0]["path"]][:2] == ["Reset_Handler", "main"]
+    for fmt in ("markdown", "svg", "text"):
+        proc = run_cli("analyze", str(elf), "--config", config, "--format", fmt)
+        assert proc.returncode == 0 and "Reset_Handler" in proc.stdout, proc.stderr
+
+
+def test_without_a_recursion_bound_the_check_fails(tmp_path):
+    elf, _ = build_with_gcc(tmp_path, "cortex-m3", "-O2")
+    proc = run_cli("analyze", str(elf), "--check")
+    assert proc.returncode == 1 and "without a bound" in proc.stderr
