@@ -32,6 +32,7 @@ from .errors import BuildError
 from .frontend import c as c_frontend
 from .frontend import rust as rust_frontend
 from .link import board_source, outputs, script
+from .link import libc as libc_link
 from .link.link import link
 from .project import Project
 
@@ -163,6 +164,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     lib_sources = sorted((firmware / "lib").glob("*.c"))
 
     user_includes = [*project.include_dirs, firmware / "include"]
+    clib = libc_link.select(project.libc, core)         # None: freestanding (docs/libc.md)
     opt_out = project.no_split_stack if split_stack else ("*",)
 
     core_flags = ["-Os", "-ffixed-r9"] if prologue_style == "r9" else ["-Os"]
@@ -174,9 +176,12 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     def compile_split(source: Path, prefix: str, root: Path) -> ModuleResult:
         display = _display(source, root)
         if source.suffix == ".c":
-            ir = c_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.bc", core, user_includes,
-                                       project.defines if prefix == "" else {}, list(project.cflags)
-                                       if prefix == "" else [], split_stack=True)
+            user = prefix == ""
+            with libc_link.explain_missing(clib, project.libc, core):
+                ir = c_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.bc", core, user_includes,
+                                           project.defines if user else {},
+                                           [*(clib.cflags if clib else []), *project.cflags] if user else [],
+                                           split_stack=True)
         elif source.suffix == ".rs":
             ir = rust_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.rs.bc", core,
                                           list(project.rustflags))
@@ -196,6 +201,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         morestack_futures = [pool.submit(compile_core, morestack),
                              pool.submit(compile_core, morestack, "_tasks", {"MCUSPLIT_TASK_HWM": "1"})]
         lib_futures = [pool.submit(compile_split, s, "rt_", firmware) for s in lib_sources]
+        libc_future = pool.submit(libc_link.glue_object, clib, core, work, includes) if clib else None
         user_futures = [pool.submit(compile_split, s, "", project.root) for s in project.sources]
         # Report the first failing user source before runtime problems: that is what users can fix.
         modules: list[ModuleResult] = [f.result() for f in user_futures]
@@ -204,6 +210,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         with_hwm = uses_tasks if task_hwm is None else task_hwm and prologue_style == "mcusplit"
         objects = [f.result() for f in core_futures] + [morestack_futures[with_hwm].result()]
         objects += [m.obj for m in modules]
+        objects += [libc_future.result()] if libc_future else []
         lazy_objects = [f.result() for f in task_futures]
 
     plans = [p for m in modules for p in m.plans]
@@ -217,7 +224,9 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     say("linking")
     name = project.name
-    elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core, lazy_objects)
+    with libc_link.explain_missing(clib, project.libc, core):
+        elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core, lazy_objects,
+                   clib.archives if clib else ())
     dropped: list[str] = []
     raised: dict[str, tuple[int, int]] = {}
     if split_stack and prologue_style == "mcusplit" and project.check_elision in ("leaf", "full"):
@@ -261,6 +270,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         "layout": {"segment_size": layout.segment_size, "segments": layout.segments,
                    "reserve": layout.reserve, "guard": layout.guard},
         "uses_tasks": uses_tasks,
+        "libc": f"{clib.name} ({clib.multilib})" if clib else None,
         "link": {"objects": [str(o) for o in objects], "lazy_objects": [str(o) for o in lazy_objects]},
         "flash_bytes": flash, "ram_bytes": ram, "seconds": round(result.seconds, 3),
         "check_elision": project.check_elision, "leaf_allowance": leaf_allowance,

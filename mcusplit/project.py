@@ -11,6 +11,7 @@ mcusplit.toml (every key optional):
     defines = { DEPTH = 100 }
     cflags = ["-Os"]                # appended to the defaults (-O2 -g ...)
     rustflags = ["-C", "opt-level=2"]   # appended to rustc's defaults (mcusplit/frontend/rust.py)
+    libc = "picolibc"               # the C library: picolibc (default, when installed) | none (docs/libc.md)
 
     [pool]
     segment_size = 1024             # bytes, a power of two (stacks are aligned to it)
@@ -49,6 +50,7 @@ GUARDS = ("auto", "none", "stack-limit", "mpu")
 DEFAULT_LEAF_ALLOWANCE = 32
 DEFAULT_COVER_BUDGET = 256
 DEFAULT_MAX_TASKS = 8
+LIBCS = ("picolibc", "none")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Project:
     defines: dict[str, str] = field(default_factory=dict)
     cflags: tuple[str, ...] = ()
     rustflags: tuple[str, ...] = ()
+    libc: str = "picolibc"            # LIBCS
     pool: PoolConfig = PoolConfig()
     no_split_stack: tuple[str, ...] = ()
     check_elision: str = "leaf"
@@ -146,7 +149,7 @@ def load(path: str | Path) -> Project:
         except tomllib.TOMLDecodeError as exc:
             raise ProjectError(f"not valid TOML: {exc}", where) from None
     project_t = _expect(raw.get("project", {}), dict, "project", where)
-    _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags", "rustflags"},
+    _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags", "rustflags", "libc"},
                 f"{where} [project]")
     name = _expect(project_t.get("name", root.name), str, "name", where)
 
@@ -184,6 +187,9 @@ def load(path: str | Path) -> Project:
         defines[key] = str(value)
     cflags = _str_list(project_t.get("cflags", []), "cflags", where)
     rustflags = _str_list(project_t.get("rustflags", []), "rustflags", where)
+    libc = _expect(project_t.get("libc", "picolibc"), str, "libc", where)
+    if libc not in LIBCS:
+        raise ProjectError(f"project.libc must be one of {', '.join(LIBCS)}, got {libc!r}", where)
 
     pool = parse_pool(_expect(raw.get("pool", {}), dict, "pool", where), where)
     split_t = _expect(raw.get("split_stack", {}), dict, "split_stack", where)
@@ -207,7 +213,7 @@ def load(path: str | Path) -> Project:
     if not 1 <= max_tasks <= 256:
         raise ProjectError(f"tasks.max_tasks must be 1..256, got {max_tasks}", where)
     return Project(name=name, root=root, sources=tuple(sources), include_dirs=tuple(include_dirs),
-                   defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags), pool=pool,
+                   defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags), libc=libc, pool=pool,
                    no_split_stack=tuple(no_split),
                    check_elision=elision, leaf_allowance=leaf_allowance, cover_budget=cover_budget,
                    max_tasks=max_tasks,
