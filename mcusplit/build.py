@@ -36,7 +36,7 @@ from .link import libc as libc_link
 from .link.link import link
 from .project import Project
 
-RUNTIME_CORE = ["startup.c", "pool.c", "exit.c", "console.c"]
+RUNTIME_CORE = ["startup.c", "pool.c", "exit.c", "console.c", "setjmp.S"]
 TASK_API = "mcusplit_task_create"          # an object that refers to it uses the scheduler
 
 

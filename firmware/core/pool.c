@@ -56,6 +56,36 @@ void mcusplit_pool_init(void)
     initial->arg_bytes = 0;
 }
 
+static int in_pool(uintptr_t address)
+{
+    return address >= (uintptr_t)__mcusplit_pool_start && address < (uintptr_t)__mcusplit_pool_end;
+}
+
+/*
+ * longjmp (setjmp.S), already back on the stack to_sp is in: give back every pool segment from
+ * the one from_sp is in up to, not including, the one to_sp is in, deepest first, following the
+ * saved-sp links their headers hold. That is the order the skipped __morestack returns would
+ * have given them in, so the list ends as if they had run. Each give is masked: it must not
+ * interleave with a task switch (__morestack's gives are restartable regions instead). The walk
+ * stops at a stack outside the pool (the first stack) and after as many steps as the pool has
+ * segments (a corrupted chain cannot hang it).
+ */
+void mcusplit_release_segments(uintptr_t from_sp, uintptr_t to_sp)
+{
+    uintptr_t target = to_sp & ~(SEG - 1);
+    uint32_t count = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
+    uintptr_t sp = from_sp;
+    for (uint32_t n = 0; n < count && in_pool(sp) && (sp & ~(SEG - 1)) != target; n++) {
+        struct mcusplit_segment_header *h = header_of(sp & ~(SEG - 1));
+        sp = h->link;                   /* read before the give reuses the word */
+        uint32_t primask;
+        __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
+        h->link = (uintptr_t)__mcusplit_free;
+        __mcusplit_free = h;
+        __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
+    }
+}
+
 /* Latest snapshot, at a fixed symbol for debug probes (refreshed by every mcusplit_stats_read). */
 struct mcusplit_stats mcusplit_stats_snapshot;
 
