@@ -31,7 +31,7 @@ from .demangle import name_matches
 from .errors import BuildError
 from .frontend import c as c_frontend
 from .frontend import rust as rust_frontend
-from .link import board_source, outputs, script
+from .link import bigstack, board_source, outputs, script
 from .link import libc as libc_link
 from .link.link import link
 from .project import Project
@@ -158,6 +158,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     else:
         morestack = firmware / "core" / f"morestack_{core.morestack_variant}.S"
     core_sources.append(board_c)
+    core_sources += filter(None, [bigstack.source(project.big_stack, layout, work)])
     # The scheduler is linked only into firmware that uses it (lazily, like an archive member), so
     # its SysTick and PendSV handlers replace the default ones only there.
     task_sources = [firmware / "tasks" / "sched.c", firmware / "tasks" / f"switch_{core.morestack_variant}.S"]
@@ -165,7 +166,8 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
 
     user_includes = [*project.include_dirs, firmware / "include"]
     clib = libc_link.select(project.libc, core)         # None: freestanding (docs/libc.md)
-    opt_out = project.no_split_stack if split_stack else ("*",)
+    big_stack = tuple(s.function for s in project.big_stack)    # they run on their own stacks: no check
+    opt_out = (*project.no_split_stack, *big_stack) if split_stack else ("*",)
 
     core_flags = ["-Os", "-ffixed-r9"] if prologue_style == "r9" else ["-Os"]
 
@@ -190,7 +192,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         else:
             raise BuildError("unsupported source type", display)
         return compile_module(ir, display, core, layout, work, no_split_stack=opt_out,
-                              prologue_style=prologue_style)
+                              prologue_style=prologue_style, big_stack=big_stack)
 
     say(f"compiling {len(project.sources)} source(s) and the runtime for {board.name} ({core.key})")
     workers = jobs or os.cpu_count() or 2
@@ -218,6 +220,8 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     elided = [c for m in modules for c in m.elided]
     notes = [n for m in modules[:len(user_futures)] for n in m.notes]   # the runtime's are known
     defined = {p.name for p in plans}
+    bigstack.check_functions(project.big_stack, defined, libc_link.defined_symbols(clib),
+                             str(project.config_path or project.root))
     for pattern in project.no_split_stack:
         if not any(name_matches(name, [pattern]) for name in defined):
             notes.append(f"{project.config_path}: note: no_split_stack entry '{pattern}' matches no function")
@@ -226,7 +230,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     name = project.name
     with libc_link.explain_missing(clib, project.libc, core):
         elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core, lazy_objects,
-                   clib.archives if clib else ())
+                   clib.archives if clib else (), bigstack.link_flags(project.big_stack))
     dropped: list[str] = []
     raised: dict[str, tuple[int, int]] = {}
     if split_stack and prologue_style == "mcusplit" and project.check_elision in ("leaf", "full"):

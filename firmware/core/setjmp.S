@@ -4,8 +4,8 @@
  * A longjmp skips the __morestack frames between it and its setjmp, and with them the gives
  * that would have returned their segments to the pool. So longjmp, after moving sp back to the
  * stack setjmp ran on, gives those segments back itself (mcusplit_release_segments in pool.c:
- * along the saved-sp links of the segment headers, deepest first, as the skipped returns would
- * have). The order is what makes it interrupt-safe: sp leaves the abandoned
+ * along the saved-sp links of the segment headers and big stacks, deepest first, as the skipped
+ * returns would have). The order is what makes it interrupt-safe: sp leaves the abandoned
  * segments before any of them is free again, so a handler that splits meanwhile can never be
  * handed the stack it is running on; each give is one masked push.
  *

@@ -10,6 +10,8 @@
  * path): picolibc 1.8's jmp_buf (23 words) has no room for the FPU's callee-saved d8-d15, which
  * its longjmp does not restore, nor for the guard.
  *
+ * A jump out of a big_stack call (docs/libc.md) frees that big stack too.
+ *
  * Limits: jump only to a setjmp of a function that is still running, on the same stack chain
  * (the same task, not out of an interrupt handler).
  */

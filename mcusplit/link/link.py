@@ -41,7 +41,8 @@ def compiler_rt(core: Core, scratch: Path) -> Path:
 
 
 def link(objects: list[Path], script: Path, elf: Path, map_file: Path, core: Core,
-         lazy_objects: list[Path] | None = None, archives: tuple[Path, ...] = ()) -> Path:
+         lazy_objects: list[Path] | None = None, archives: tuple[Path, ...] = (),
+         flags: tuple[str, ...] = ()) -> Path:
     """lazy_objects are linked like archive members: only when something refers to them.
     archives (the C library) come before compiler-rt: lld takes a symbol from the first archive
     that defines it, and compiler-rt's definitions are all weak, so it supplies only what the
@@ -50,7 +51,7 @@ def link(objects: list[Path], script: Path, elf: Path, map_file: Path, core: Cor
     # max-page-size: file offsets of segments need no 64 KiB alignment on bare metal (smaller ELFs)
     cmd: list[str | Path] = [*lld(), "--error-limit=0", "-T", script, "--gc-sections", "-Bstatic",
                              "-no-pie", "--build-id=none", "-z", "max-page-size=4096", f"-Map={map_file}", "-o", elf,
-                             *objects]
+                             *flags, *objects]
     if lazy_objects:
         cmd += ["--start-lib", *lazy_objects, "--end-lib"]
     cmd += [*archives, runtime_lib]
