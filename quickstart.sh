@@ -6,13 +6,15 @@ set -eu
 cd "$(dirname "$0")"
 
 # QEMU runs the firmware; rustc-web + rust-web-src (rustc with LLVM 22 and its library sources)
-# build Rust projects (examples/rust and its tests).
+# build Rust projects (examples/rust and its tests); picolibc-arm-none-eabi is the C library
+# (<stdio.h>, printf, malloc: docs/libc.md).
 if ! command -v qemu-system-arm >/dev/null 2>&1 || ! [ -x /usr/bin/rustc ] \
-        || ! ls /usr/src/rustc-*/library/core/src/lib.rs >/dev/null 2>&1; then
+        || ! ls /usr/src/rustc-*/library/core/src/lib.rs >/dev/null 2>&1 \
+        || ! [ -f /usr/lib/picolibc/arm-none-eabi/include/picolibc.h ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq qemu-system-arm rustc-web rust-web-src
+    $SUDO apt-get install -y -qq qemu-system-arm rustc-web rust-web-src picolibc-arm-none-eabi
 fi
 python3 -m pip install -q -e ".[test]"
 

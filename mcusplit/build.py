@@ -31,11 +31,12 @@ from .demangle import name_matches
 from .errors import BuildError
 from .frontend import c as c_frontend
 from .frontend import rust as rust_frontend
-from .link import board_source, outputs, script
+from .link import bigstack, board_source, outputs, script
+from .link import libc as libc_link
 from .link.link import link
 from .project import Project
 
-RUNTIME_CORE = ["startup.c", "pool.c", "exit.c", "console.c"]
+RUNTIME_CORE = ["startup.c", "pool.c", "exit.c", "console.c", "setjmp.S"]
 TASK_API = "mcusplit_task_create"          # an object that refers to it uses the scheduler
 
 
@@ -157,13 +158,16 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     else:
         morestack = firmware / "core" / f"morestack_{core.morestack_variant}.S"
     core_sources.append(board_c)
+    core_sources += filter(None, [bigstack.source(project.big_stack, layout, work)])
     # The scheduler is linked only into firmware that uses it (lazily, like an archive member), so
     # its SysTick and PendSV handlers replace the default ones only there.
     task_sources = [firmware / "tasks" / "sched.c", firmware / "tasks" / f"switch_{core.morestack_variant}.S"]
     lib_sources = sorted((firmware / "lib").glob("*.c"))
 
     user_includes = [*project.include_dirs, firmware / "include"]
-    opt_out = project.no_split_stack if split_stack else ("*",)
+    clib = libc_link.select(project.libc, core)         # None: freestanding (docs/libc.md)
+    big_stack = tuple(s.function for s in project.big_stack)    # they run on their own stacks: no check
+    opt_out = (*project.no_split_stack, *big_stack) if split_stack else ("*",)
 
     core_flags = ["-Os", "-ffixed-r9"] if prologue_style == "r9" else ["-Os"]
 
@@ -198,10 +202,13 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     def compile_split(source: Path, prefix: str, root: Path) -> ModuleResult:
         display = _display(source, root)
         if source.suffix == ".c":
-            ir = c_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.bc", core,
-                                       user_includes if prefix == "" else [firmware / "include"],
-                                       project.defines if prefix == "" else {}, list(project.cflags)
-                                       if prefix == "" else [], split_stack=True)
+            user = prefix == ""
+            with libc_link.explain_missing(clib, project.libc, core):
+                ir = c_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.bc", core,
+                                           user_includes if user else [firmware / "include"],
+                                           project.defines if user else {},
+                                           [*(clib.cflags if clib else []), *project.cflags] if user else [],
+                                           split_stack=True)
         elif source.suffix == ".rs":
             ir = rust_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.rs.bc", core,
                                           list(project.rustflags))
@@ -210,7 +217,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         else:
             raise BuildError("unsupported source type", display)
         return compile_module(ir, display, core, layout, work, no_split_stack=opt_out,
-                              prologue_style=prologue_style)
+                              prologue_style=prologue_style, big_stack=big_stack)
 
     say(f"compiling {len(project.sources)} source(s) and the runtime for {board.name} ({core.key})")
     workers = jobs or os.cpu_count() or 2
@@ -221,6 +228,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         morestack_futures = [pool.submit(compile_core, morestack),
                              pool.submit(compile_core, morestack, "_tasks", {"MCUSPLIT_TASK_HWM": "1"})]
         lib_futures = [pool.submit(compile_runtime_split, s) for s in lib_sources]
+        libc_future = pool.submit(libc_link.glue_object, clib, core, work, includes) if clib else None
         user_futures = [pool.submit(compile_split, s, "", project.root) for s in project.sources]
         # Report the first failing user source before runtime problems: that is what users can fix.
         modules: list[ModuleResult] = [f.result() for f in user_futures]
@@ -229,6 +237,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         with_hwm = uses_tasks if task_hwm is None else task_hwm and prologue_style == "mcusplit"
         objects = [f.result() for f in core_futures] + [morestack_futures[with_hwm].result()]
         objects += [m.obj for m in modules]
+        objects += [libc_future.result()] if libc_future else []
         lazy_objects = [f.result() for f in task_futures]
 
     plans = [p for m in modules for p in m.plans]
@@ -236,13 +245,17 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     elided = [c for m in modules for c in m.elided]
     notes = [n for m in modules[:len(user_futures)] for n in m.notes]   # the runtime's are known
     defined = {p.name for p in plans}
+    bigstack.check_functions(project.big_stack, defined, libc_link.defined_symbols(clib),
+                             str(project.config_path or project.root))
     for pattern in project.no_split_stack:
         if not any(name_matches(name, [pattern]) for name in defined):
             notes.append(f"{project.config_path}: note: no_split_stack entry '{pattern}' matches no function")
 
     say("linking")
     name = project.name
-    elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core, lazy_objects)
+    with libc_link.explain_missing(clib, project.libc, core):
+        elf = link(objects, link_script, out_dir / f"{name}.elf", out_dir / f"{name}.map", core, lazy_objects,
+                   clib.archives if clib else (), bigstack.link_flags(project.big_stack))
     dropped: list[str] = []
     raised: dict[str, tuple[int, int]] = {}
     if split_stack and prologue_style == "mcusplit" and project.check_elision in ("leaf", "full"):
@@ -286,6 +299,7 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
         "layout": {"segment_size": layout.segment_size, "segments": layout.segments,
                    "reserve": layout.reserve, "guard": layout.guard},
         "uses_tasks": uses_tasks,
+        "libc": f"{clib.name} ({clib.multilib})" if clib else None,
         "link": {"objects": [str(o) for o in objects], "lazy_objects": [str(o) for o in lazy_objects]},
         "flash_bytes": flash, "ram_bytes": ram, "seconds": round(result.seconds, 3),
         "check_elision": project.check_elision, "leaf_allowance": leaf_allowance,

@@ -11,6 +11,7 @@ mcusplit.toml (every key optional):
     defines = { DEPTH = 100 }
     cflags = ["-Os"]                # appended to the defaults (-O2 -g ...)
     rustflags = ["-C", "opt-level=2"]   # appended to rustc's defaults (mcusplit/frontend/rust.py)
+    libc = "picolibc"               # the C library: picolibc (default, when installed) | none (docs/libc.md)
 
     [pool]
     segment_size = 1024             # bytes, a power of two (stacks are aligned to it)
@@ -28,10 +29,13 @@ mcusplit.toml (every key optional):
     leaf_allowance = 32             # leaves with frames up to this many bytes get no check
     cover_budget = 256              # "full": bytes a kept check may demand beyond its own frame and
                                     # reserve, to cover unchecked functions below it
+    big_stack = { legacy_printf = 4096, vendor_log = { size = 2048, stack_args = 8 } }
+                                    # every call runs on a static stack of that many bytes (docs/libc.md)
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +53,9 @@ GUARDS = ("auto", "none", "stack-limit", "mpu")
 DEFAULT_LEAF_ALLOWANCE = 32
 DEFAULT_COVER_BUDGET = 256
 DEFAULT_MAX_TASKS = 8
+LIBCS = ("picolibc", "none")
+BIG_STACK_MAX = 1 << 20
+_SYMBOL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,15 @@ class PoolConfig:
 
 
 @dataclass(frozen=True)
+class BigStack:
+    """[split_stack] big_stack: every call of `function` runs on its own static stack."""
+
+    function: str
+    size: int                         # bytes the call may use (interrupts get the reserve on top)
+    stack_args: int = 0               # bytes of stack-passed arguments the trampoline copies
+
+
+@dataclass(frozen=True)
 class Project:
     name: str
     root: Path
@@ -72,11 +88,13 @@ class Project:
     defines: dict[str, str] = field(default_factory=dict)
     cflags: tuple[str, ...] = ()
     rustflags: tuple[str, ...] = ()
+    libc: str = "picolibc"            # LIBCS
     pool: PoolConfig = PoolConfig()
     no_split_stack: tuple[str, ...] = ()
     check_elision: str = "leaf"
     leaf_allowance: int = DEFAULT_LEAF_ALLOWANCE
     cover_budget: int = DEFAULT_COVER_BUDGET
+    big_stack: tuple[BigStack, ...] = ()
     max_tasks: int = DEFAULT_MAX_TASKS
     config_path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)   # the whole file, for tools that read more (analyzer)
@@ -126,6 +144,33 @@ def parse_pool(table: dict, where: str) -> PoolConfig:
     return PoolConfig(size, count, reserve, guard)
 
 
+def parse_big_stack(table: dict, where: str) -> tuple[BigStack, ...]:
+    """big_stack = { fn = SIZE } or { fn = { size = SIZE, stack_args = BYTES } }."""
+    stacks = []
+    for function, value in table.items():
+        key = f"split_stack.big_stack.{function}"
+        if not _SYMBOL.fullmatch(function):
+            raise ProjectError(f"{key}: a big stack is for a function with a C symbol name "
+                               f"(letters, digits, '_'), got {function!r}", where)
+        if isinstance(value, dict):
+            _check_keys(value, {"size", "stack_args"}, f"{where} [{key}]")
+            if "size" not in value:
+                raise ProjectError(f"{key} needs a size (bytes)", where)
+            size, stack_args = value["size"], value.get("stack_args", 0)
+            _expect(size, int, f"{key}.size", where)
+        else:
+            size, stack_args = value, 0
+            _expect(size, int, key, where)
+        _expect(stack_args, int, f"{key}.stack_args", where)
+        if not 64 <= size <= BIG_STACK_MAX or size % 8:
+            raise ProjectError(f"{key}: the size must be a multiple of 8 from 64 to {BIG_STACK_MAX}, got {size}",
+                               where)
+        if not 0 <= stack_args <= 256 or stack_args % 4:
+            raise ProjectError(f"{key}.stack_args must be a multiple of 4 from 0 to 256, got {stack_args}", where)
+        stacks.append(BigStack(function, size, stack_args))
+    return tuple(stacks)
+
+
 def load(path: str | Path) -> Project:
     """A directory (with or without mcusplit.toml) or one source file."""
     path = Path(path)
@@ -146,7 +191,7 @@ def load(path: str | Path) -> Project:
         except tomllib.TOMLDecodeError as exc:
             raise ProjectError(f"not valid TOML: {exc}", where) from None
     project_t = _expect(raw.get("project", {}), dict, "project", where)
-    _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags", "rustflags"},
+    _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags", "rustflags", "libc"},
                 f"{where} [project]")
     name = _expect(project_t.get("name", root.name), str, "name", where)
 
@@ -184,10 +229,13 @@ def load(path: str | Path) -> Project:
         defines[key] = str(value)
     cflags = _str_list(project_t.get("cflags", []), "cflags", where)
     rustflags = _str_list(project_t.get("rustflags", []), "rustflags", where)
+    libc = _expect(project_t.get("libc", "picolibc"), str, "libc", where)
+    if libc not in LIBCS:
+        raise ProjectError(f"project.libc must be one of {', '.join(LIBCS)}, got {libc!r}", where)
 
     pool = parse_pool(_expect(raw.get("pool", {}), dict, "pool", where), where)
     split_t = _expect(raw.get("split_stack", {}), dict, "split_stack", where)
-    _check_keys(split_t, {"no_split_stack", "check_elision", "leaf_allowance", "cover_budget"},
+    _check_keys(split_t, {"no_split_stack", "check_elision", "leaf_allowance", "cover_budget", "big_stack"},
                 f"{where} [split_stack]")
     no_split = _str_list(split_t.get("no_split_stack", []), "no_split_stack", where)
     elision = _expect(split_t.get("check_elision", "leaf"), str, "check_elision", where)
@@ -201,14 +249,16 @@ def load(path: str | Path) -> Project:
     cover_budget = _expect(split_t.get("cover_budget", DEFAULT_COVER_BUDGET), int, "cover_budget", where)
     if not 0 <= cover_budget <= pool.segment_size:
         raise ProjectError(f"split_stack.cover_budget must be 0..{pool.segment_size}, got {cover_budget}", where)
+    big_stack = parse_big_stack(_expect(split_t.get("big_stack", {}), dict, "big_stack", where), where)
     tasks_t = _expect(raw.get("tasks", {}), dict, "tasks", where)
     _check_keys(tasks_t, {"max_tasks"}, f"{where} [tasks]")
     max_tasks = _expect(tasks_t.get("max_tasks", DEFAULT_MAX_TASKS), int, "max_tasks", where)
     if not 1 <= max_tasks <= 256:
         raise ProjectError(f"tasks.max_tasks must be 1..256, got {max_tasks}", where)
     return Project(name=name, root=root, sources=tuple(sources), include_dirs=tuple(include_dirs),
-                   defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags), pool=pool,
+                   defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags), libc=libc, pool=pool,
                    no_split_stack=tuple(no_split),
                    check_elision=elision, leaf_allowance=leaf_allowance, cover_budget=cover_budget,
+                   big_stack=big_stack,
                    max_tasks=max_tasks,
                    config_path=config_path if config_path.is_file() else None, raw=raw)

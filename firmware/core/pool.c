@@ -56,6 +56,68 @@ void mcusplit_pool_init(void)
     initial->arg_bytes = 0;
 }
 
+static int in_pool(uintptr_t address)
+{
+    return address >= (uintptr_t)__mcusplit_pool_start && address < (uintptr_t)__mcusplit_pool_end;
+}
+
+extern const struct mcusplit_big_stack __mcusplit_big_stacks_table_start[], __mcusplit_big_stacks_table_end[];
+
+const struct mcusplit_big_stack *mcusplit_big_stack_of(uintptr_t sp)
+{
+    for (const struct mcusplit_big_stack *b = __mcusplit_big_stacks_table_start; b < __mcusplit_big_stacks_table_end; b++)
+        if (sp > b->bottom && sp <= b->top)
+            return b;
+    return NULL;
+}
+
+uintptr_t mcusplit_stack_link(uintptr_t sp)
+{
+    const struct mcusplit_big_stack *big = mcusplit_big_stack_of(sp);
+    return big ? *big->busy : header_of(sp & ~(SEG - 1))->link;
+}
+
+/* Which stack sp is on: a big stack's bottom, or the segment (or first stack chunk) it is in. */
+static uintptr_t stack_of(uintptr_t sp)
+{
+    const struct mcusplit_big_stack *big = mcusplit_big_stack_of(sp);
+    return big ? big->bottom : sp & ~(SEG - 1);
+}
+
+/*
+ * longjmp (setjmp.S), already back on the stack to_sp is in: give back every stack from the one
+ * from_sp is on up to, not including, the one to_sp is on, deepest first, following the saved-sp
+ * links (segment headers, big stacks' busy words). Segments go back to the pool in the order the
+ * skipped __morestack returns would have given them, so the list ends as if they had run; a big
+ * stack is marked free. Each give is masked: it must not interleave with a task switch
+ * (__morestack's gives are restartable regions instead). The walk stops at the first stack, and
+ * after as many steps as there are stacks (a corrupted chain cannot hang it).
+ */
+void mcusplit_release_segments(uintptr_t from_sp, uintptr_t to_sp)
+{
+    uintptr_t target = stack_of(to_sp);
+    uint32_t steps = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG)
+                     + (uint32_t)(__mcusplit_big_stacks_table_end - __mcusplit_big_stacks_table_start);
+    uintptr_t sp = from_sp;
+    for (uint32_t n = 0; n < steps && stack_of(sp) != target; n++) {
+        const struct mcusplit_big_stack *big = mcusplit_big_stack_of(sp);
+        if (big) {
+            sp = *big->busy;
+            *big->busy = 0;             /* one store: free for the next call */
+            continue;
+        }
+        if (!in_pool(sp))
+            break;
+        struct mcusplit_segment_header *h = header_of(sp & ~(SEG - 1));
+        sp = h->link;                   /* read before the give reuses the word */
+        uint32_t primask;
+        __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
+        h->link = (uintptr_t)__mcusplit_free;
+        __mcusplit_free = h;
+        __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
+    }
+}
+
 /* Latest snapshot, at a fixed symbol for debug probes (refreshed by every mcusplit_stats_read). */
 struct mcusplit_stats mcusplit_stats_snapshot;
 
@@ -190,4 +252,26 @@ __attribute__((weak)) void mcusplit_pool_exhausted(uintptr_t function, uintptr_t
     put_field(" segments=", (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG));
     mcusplit_puts("\n");
     mcusplit_exit(MCUSPLIT_EXIT_POOL_EXHAUSTED);
+}
+
+/* The scheduler's, when the firmware uses tasks (weak: NULL without it). */
+extern int mcusplit_task_id(void) __attribute__((weak));
+extern void mcusplit_task_yield(void) __attribute__((weak));
+
+__attribute__((weak)) void mcusplit_big_stack_busy(uintptr_t function, uintptr_t stack, uint32_t bytes)
+{
+    uintptr_t sp;
+    uint32_t ipsr;
+    __asm__ volatile("mov %0, sp\n\tmrs %1, ipsr" : "=r"(sp), "=r"(ipsr));
+    /* A task waits its turn, unless the stack is its own already (a call through the function
+     * itself, which would wait for ever). */
+    int own = sp - stack < bytes;
+    if (!own && ipsr == 0 && mcusplit_task_id && mcusplit_task_yield && mcusplit_task_id() >= 0) {
+        mcusplit_task_yield();
+        return;
+    }
+    mcusplit_puts("@mcusplit v1 big-stack-busy fn=");
+    mcusplit_put_hex((uint32_t)function & ~1u);
+    mcusplit_puts("\n");
+    mcusplit_exit(MCUSPLIT_EXIT_BIG_STACK_BUSY);
 }

@@ -32,6 +32,7 @@ extern "C" {
 #define MCUSPLIT_EXIT_POOL_EXHAUSTED  100
 #define MCUSPLIT_EXIT_FAULT           101
 #define MCUSPLIT_EXIT_STACK_OVERFLOW  102
+#define MCUSPLIT_EXIT_BIG_STACK_BUSY  106   /* a big_stack function called while its stack is in use */
 
 /* Version of the "@mcusplit v1 ..." console lines and of struct mcusplit_stats. */
 #define MCUSPLIT_REPORT_VERSION 1
@@ -93,6 +94,16 @@ void mcusplit_exit(int code) __attribute__((noreturn));
  * tries the pool again.
  */
 void mcusplit_pool_exhausted(uintptr_t function, uintptr_t call_site);
+
+/*
+ * Called by a big_stack trampoline (docs/libc.md) when the function's stack is in use, with the
+ * function, its stack and its size. A task yields (the trampoline tries again when it runs next);
+ * anywhere else (an interrupt handler, main, a call through the function itself) the default
+ * prints
+ *   @mcusplit v1 big-stack-busy fn=0x...
+ * and exits with MCUSPLIT_EXIT_BIG_STACK_BUSY. An override that returns makes it try again.
+ */
+void mcusplit_big_stack_busy(uintptr_t function, uintptr_t stack, uint32_t bytes);
 
 /* Console (polled UART of the board). */
 void mcusplit_console_init(void);

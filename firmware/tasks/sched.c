@@ -116,14 +116,23 @@ static struct mcusplit_segment_header *header_of_sp(uintptr_t sp)
     return (struct mcusplit_segment_header *)((sp & ~(SEG - 1)) + SEG - HEADER);
 }
 
-/* Segments a task holds, from its stack pointer back along the saved-sp links to its first one. */
+/* Segments a task holds, from its stack pointer back along the saved-sp links to its first one
+ * (through big stacks too, which hold no segment: mcusplit_stack_link follows their busy words). */
 static uint32_t chain_depth(const struct mcusplit_tcb *t, uintptr_t sp)
 {
     uint32_t depth = 1;
     uint32_t limit = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
-    for (struct mcusplit_segment_header *h = header_of_sp(sp); h != t->base && depth <= limit;
-         h = header_of_sp(h->link))
+    for (uint32_t steps = 0; steps <= 2 * limit; steps++) {
+        if (mcusplit_big_stack_of(sp)) {
+            sp = mcusplit_stack_link(sp);
+            continue;
+        }
+        struct mcusplit_segment_header *h = header_of_sp(sp);
+        if (h == t->base || depth > limit)
+            break;
         depth++;
+        sp = h->link;
+    }
     return depth;
 }
 
@@ -155,7 +164,13 @@ static void release_chain(struct mcusplit_tcb *t)
 {
     uintptr_t sp = t->sp;
     uint32_t limit = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
-    for (uint32_t n = 0; n <= limit; n++) {
+    for (uint32_t n = 0; n <= 2 * limit; n++) {
+        const struct mcusplit_big_stack *big = mcusplit_big_stack_of(sp);
+        if (big) {                                  /* it exited inside a big-stack call: free it */
+            sp = *big->busy;
+            *big->busy = 0;
+            continue;
+        }
         struct mcusplit_segment_header *h = header_of_sp(sp);
         sp = h->link;
         give(h);

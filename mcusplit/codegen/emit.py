@@ -38,16 +38,17 @@ def _llvm_abort_message(stderr: str) -> str:
     return f"code generation failed: {tail[:200]}"
 
 
-def prepare(ir_path: Path, display: str, core: Core, work: Path,
-            no_split_stack: tuple[str, ...]) -> tuple[Path, list[FunctionPlan], list[str]]:
-    """Run the llvmlite child on one module: (prepared bitcode, plans, notes). Never lets LLVM abort us."""
+def prepare(ir_path: Path, display: str, core: Core, work: Path, no_split_stack: tuple[str, ...],
+            big_stack: tuple[str, ...] = ()) -> tuple[Path, list[FunctionPlan], list[str]]:
+    """Run the llvmlite child on one module: (prepared bitcode, plans, notes). Never lets LLVM abort us.
+    big_stack: functions that must stay calls through their symbol (not static, not inlined)."""
     request = work / f"{ir_path.name}.request.json"
     reply = work / f"{ir_path.name}.reply.json"
     prepared = work / f"{ir_path.name}.split.bc"
     reply.unlink(missing_ok=True)
     request.write_text(json.dumps({
         "input": str(ir_path), "display": display, "core": core.key, "output": str(prepared),
-        "reply": str(reply), "no_split_stack": list(no_split_stack)}))
+        "reply": str(reply), "no_split_stack": list(no_split_stack), "big_stack": list(big_stack)}))
     proc = subprocess.run([sys.executable, "-m", "mcusplit.codegen.worker", str(request)],
                           capture_output=True, text=True)
     if proc.returncode == EXIT_REFUSED:
@@ -86,8 +87,8 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int,
 
 def compile_module(ir_path: Path, display: str, core: Core, layout: StackLayout, work: Path,
                    opt_level: int = 2, no_split_stack: tuple[str, ...] = (),
-                   prologue_style: str = "mcusplit") -> ModuleResult:
-    prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack)
+                   prologue_style: str = "mcusplit", big_stack: tuple[str, ...] = ()) -> ModuleResult:
+    prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack, big_stack)
     register_limit = prologue_style == "r9"
     llvm_asm = generate_assembly(prepared, display, core, opt_level, ("-ffixed-r9",) if register_limit else ())
     if prologue_style == "llvm":

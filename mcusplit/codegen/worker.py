@@ -79,6 +79,24 @@ def gather_facts(module) -> dict[str, splitstack.ModuleFacts]:
     return facts
 
 
+def big_stack_problems(module, names: set[str], plans: list[splitstack.FunctionPlan]) -> list[str]:
+    """A big_stack function (mcusplit/link/bigstack.py) is reached only by calls through its global
+    symbol: lld's --wrap redirects those, not calls to a static function or code clang inlined."""
+    where = {p.name: p.source for p in plans}
+    problems = []
+    for fn in module.functions:
+        if fn.is_declaration or fn.name not in names:
+            continue
+        if fn.linkage.name in ("internal", "private"):
+            problems.append(f"{where.get(fn.name, fn.name)}: big_stack function '{fn.name}' is static: calls "
+                            "to it cannot be sent to its stack; give it external linkage")
+        elif "noinline" not in _tokens(fn.attributes):
+            problems.append(f"{where.get(fn.name, fn.name)}: big_stack function '{fn.name}' may be inlined into "
+                            "its callers, which would run it on their own stack: declare it "
+                            "__attribute__((noinline))")
+    return problems
+
+
 def _llvm_error_location(message: str, display: str) -> str:
     """llvmlite's parse errors say '<string>:LINE:COL: error: ...'; name the user's file instead."""
     text = " ".join(message.split())
@@ -123,8 +141,10 @@ def main(request_path: str) -> int:
                                            lambda name: name_matches(name, patterns))
     reply["plans"] = [p.as_dict() for p in plans]
     reply["notes"] = [n.one_line() for n in notes]
-    if errors:
-        reply["errors"] = [e.one_line() for e in errors]
+    problems = [e.one_line() for e in errors]
+    problems += big_stack_problems(module, set(request.get("big_stack", [])), plans)
+    if problems:
+        reply["errors"] = problems
         reply_path.write_text(json.dumps(reply))
         return EXIT_REFUSED
 

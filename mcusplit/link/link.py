@@ -53,15 +53,19 @@ def _probe_compiler_rt(core: Core, scratch: Path) -> Path:
 
 
 def link(objects: list[Path], script: Path, elf: Path, map_file: Path, core: Core,
-         lazy_objects: list[Path] | None = None) -> Path:
-    """lazy_objects are linked like archive members: only when something refers to them."""
+         lazy_objects: list[Path] | None = None, archives: tuple[Path, ...] = (),
+         flags: tuple[str, ...] = ()) -> Path:
+    """lazy_objects are linked like archive members: only when something refers to them.
+    archives (the C library) come before compiler-rt: lld takes a symbol from the first archive
+    that defines it, and compiler-rt's definitions are all weak, so it supplies only what the
+    archives lack (mcusplit/link/libc.py)."""
     runtime_lib = compiler_rt(core, elf.parent / "obj" / "compiler-rt")
     # max-page-size: file offsets of segments need no 64 KiB alignment on bare metal (smaller ELFs)
     cmd: list[str | Path] = [*lld(), "--error-limit=0", "-T", script, "--gc-sections", "-Bstatic",
                              "-no-pie", "--build-id=none", "-z", "max-page-size=4096", f"-Map={map_file}", "-o", elf,
-                             *objects]
+                             *flags, *objects]
     if lazy_objects:
         cmd += ["--start-lib", *lazy_objects, "--end-lib"]
-    cmd.append(runtime_lib)
+    cmd += [*archives, runtime_lib]
     run_tool(cmd, f"linking {elf.name}")
     return elf
