@@ -277,8 +277,8 @@ def test_bad_annotations(tmp_path, toml, expected):
 
 
 def rename_section(data: bytes, old: bytes, new: bytes) -> bytes:
-    assert len(old) == len(new) and data.count(old + b"\0") == 1
-    return data.replace(old + b"\0", new + b"\0")
+    assert len(old) == len(new) and data.count(b"\0" + old + b"\0") == 1
+    return data.replace(b"\0" + old + b"\0", b"\0" + new + b"\0")
 
 
 @pytest.mark.slow

@@ -77,6 +77,16 @@ class CallGraph:
             return {}
 
     def _address_taken(self, vector_table: tuple[int, int] | None) -> set[int]:
+        references = self.fw.reference_targets
+        if references is not None:
+            # Relocations say exactly which functions something points at. A pc-relative `adr` to
+            # code in the same section needs none: the addresses the walk saw computed from pc count.
+            taken = {f for f in references if f in self.info}
+            taken.update(v & ~1 for info in self.info.values() for v in info.pc_relative if (v & ~1) in self.info)
+            return taken
+        # An image linked without --emit-relocs: words of data and literal pools, and constants
+        # code materializes, that equal a function's address with the Thumb bit (a number that
+        # happens to look like one counts too: more targets, never fewer).
         candidates: set[int] = set()
         lo, hi = vector_table or (0, 0)
         for start, data in self.fw.memory:

@@ -1,8 +1,9 @@
 """Address -> source file:line from DWARF line tables.
 
 Decoding every line program of a large image costs seconds (pyelftools parses row by row), and a
-report needs a few addresses: so the compile units' address ranges are read first (one DIE each)
-and only the line programs of the units that hold an asked-for address are decoded.
+report needs a few addresses: so `.debug_aranges` (GCC writes it; mcusplit's builds ask clang for
+it with -gdwarf-aranges) says which compile unit holds an address, and only the line programs of
+the units asked about are decoded. Without aranges every unit is decoded once, on first use.
 """
 
 from __future__ import annotations
@@ -11,53 +12,32 @@ import bisect
 import os
 
 from elftools.common.exceptions import ELFError
-from elftools.dwarf.die import DIE
 from elftools.elf.elffile import ELFFile
 
 from .elf import Firmware
 
-
-def _ranges(dwarf, cu, top: DIE) -> list[tuple[int, int]]:
-    attrs = top.attributes
-    if "DW_AT_low_pc" in attrs and "DW_AT_high_pc" in attrs:
-        low = attrs["DW_AT_low_pc"].value
-        high = attrs["DW_AT_high_pc"]
-        end = high.value if high.form == "DW_FORM_addr" else low + high.value
-        return [(low, end)]
-    if "DW_AT_ranges" in attrs:
-        ranges = dwarf.range_lists()
-        if ranges is None:
-            return [(0, 1 << 32)]
-        base = attrs["DW_AT_low_pc"].value if "DW_AT_low_pc" in attrs else 0
-        out = []
-        for entry in ranges.get_range_list_at_offset(attrs["DW_AT_ranges"].value, cu=cu):
-            if hasattr(entry, "begin_offset"):
-                out.append((base + entry.begin_offset, base + entry.end_offset))
-            elif hasattr(entry, "base_address"):
-                base = entry.base_address
-        return out
-    return [(0, 1 << 32)]         # no ranges said: it may hold anything
+_ERRORS = (ELFError, OSError, ValueError, KeyError, IndexError, AttributeError, TypeError, AssertionError)
 
 
 class LineTable:
     def __init__(self, fw: Firmware) -> None:
         self.fw = fw
-        self._units: list[tuple[list[tuple[int, int]], int]] | None = None   # (ranges, CU offset)
-        self._decoded: dict[int, list[tuple[int, str, int]]] = {}
+        self._opened = False
         self._file = None
         self._dwarf = None
+        self._aranges = None
         self._cus: dict[int, object] = {}
+        self._decoded: dict[int, list[tuple[int, str, int]]] = {}
 
     def _open(self) -> None:
-        self._units = []
+        self._opened = True
         try:
             self._file = self.fw.path.open("rb")
-            self._dwarf = ELFFile(self._file).get_dwarf_info()
-            for cu in self._dwarf.iter_CUs():
-                self._cus[cu.cu_offset] = cu
-                self._units.append((_ranges(self._dwarf, cu, cu.get_top_DIE()), cu.cu_offset))
-        except (ELFError, OSError, ValueError, KeyError, IndexError, AttributeError, TypeError):
-            self._units = []
+            self._dwarf = ELFFile(self._file).get_dwarf_info(relocate_dwarf_sections=False)   # linked: done
+            self._cus = {cu.cu_offset: cu for cu in self._dwarf.iter_CUs()}
+            self._aranges = self._dwarf.get_aranges()
+        except _ERRORS:
+            self._aranges = None
 
     def _rows(self, offset: int) -> list[tuple[int, str, int]]:
         if offset in self._decoded:
@@ -95,19 +75,27 @@ class LineTable:
                     if fe.dir_index and version < 5 and fe.dir_index - 1 < len(dirs):
                         name = os.path.join(dirs[fe.dir_index - 1].decode(errors="replace"), name)
                     rows.append((state.address, name, state.line))
-        except (ELFError, OSError, ValueError, KeyError, IndexError, AttributeError, TypeError):
+        except _ERRORS:
             rows = []
         rows.sort()
         self._decoded[offset] = rows
         return rows
 
+    def _units_for(self, address: int) -> list[int]:
+        if self._aranges is not None:
+            try:
+                offset = self._aranges.cu_offset_at_addr(address)
+                if offset is not None and offset in self._cus:
+                    return [offset]
+            except _ERRORS:
+                pass
+        return list(self._cus)
+
     def lookup(self, address: int) -> str | None:
-        if self._units is None:
+        if not self._opened:
             self._open()
         best: tuple[int, str, int] | None = None
-        for ranges, offset in self._units:
-            if not any(lo <= address < hi for lo, hi in ranges):
-                continue
+        for offset in self._units_for(address):
             rows = self._rows(offset)
             i = bisect.bisect_right(rows, (address, "\uffff", 1 << 30)) - 1
             if i >= 0 and (best is None or rows[i][0] > best[0]):

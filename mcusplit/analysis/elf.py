@@ -15,6 +15,9 @@ from ..errors import McusplitError
 SHF_WRITE = 0x1
 SHF_ALLOC = 0x2
 SHF_EXECINSTR = 0x4
+# Relocations of branches and calls (R_ARM_PC24, CALL, JUMP24, THM_CALL, THM_JUMP24/19/11/8/6,
+# PREL31 of unwind tables): they do not take an address.
+_BRANCH_RELOCATIONS = frozenset({1, 10, 27, 28, 29, 30, 42, 51, 52, 102, 103, 104, 105})
 SYMBOL_TYPES = {0: "STT_NOTYPE", 1: "STT_OBJECT", 2: "STT_FUNC", 3: "STT_SECTION", 4: "STT_FILE"}
 SYMBOL_BINDINGS = {0: "STB_LOCAL", 1: "STB_GLOBAL", 2: "STB_WEAK"}
 
@@ -81,6 +84,7 @@ class Firmware:
                             if s["sh_flags"] & SHF_ALLOC and s["sh_flags"] & SHF_WRITE and s["sh_size"]]
                 call_graph = next((s for s in self.sections if s.name == ".llvm.callgraph"), None)
                 self.call_graph_section = call_graph.data() if call_graph is not None else None
+                self.reference_targets = self._references(elf)
                 symtab = elf.get_section_by_name(".symtab")
                 if symtab is None:
                     raise ElfError("no symbol table (stripped?); mcusplit needs the unstripped ELF", str(path))
@@ -117,6 +121,40 @@ class Firmware:
             kind = SYMBOL_TYPES.get(info & 0xF, f"STT_{info & 0xF}")
             address = value & ~1 if kind == "STT_FUNC" else value
             self.symbols.append(Symbol(name, address, size, kind, SYMBOL_BINDINGS.get(info >> 4, "STB_OTHER")))
+
+    def _references(self, elf) -> set[int] | None:
+        """Addresses that relocations other than branches refer to (a pointer to them is taken),
+        from relocations a link with --emit-relocs kept; None when the image has none. Relocations
+        in the vector table (the hardware's pointers), unwind tables and non-loaded sections
+        (debug information) do not count."""
+        targets: set[int] = set()
+        found = False
+        symtab = elf.get_section_by_name(".symtab")
+        values = [(sym["st_value"], sym["st_info"]["type"]) for sym in symtab.iter_symbols()] if symtab else []
+        for section in self.sections:
+            if section["sh_type"] not in ("SHT_REL", "SHT_RELA"):
+                continue
+            target = self.sections[section["sh_info"]] if section["sh_info"] < len(self.sections) else None
+            if target is None or not target["sh_flags"] & SHF_ALLOC:
+                continue
+            found = True
+            if target.name in (".vectors", ".isr_vector") or target.name.startswith((".ARM.exidx", ".ARM.extab")):
+                continue
+            base = target["sh_addr"]
+            data = target.data() if target["sh_type"] == "SHT_PROGBITS" else b""
+            for rel in section.iter_relocations():
+                kind = rel["r_info_type"]
+                if kind in _BRANCH_RELOCATIONS:
+                    continue
+                index = rel["r_info_sym"]
+                value, sym_type = values[index] if index < len(values) else (0, "STT_NOTYPE")
+                if sym_type == "STT_FUNC":
+                    targets.add(value & ~1)
+                elif kind in (2, 38) and data:       # R_ARM_ABS32, R_ARM_TARGET1: the final word is there
+                    offset = rel["r_offset"] - base if elf["e_type"] == "ET_EXEC" else rel["r_offset"]
+                    if 0 <= offset <= len(data) - 4:
+                        targets.add(int.from_bytes(data[offset:offset + 4], "little") & ~1)
+        return targets if found else None
 
     @property
     def hard_float(self) -> bool:

@@ -64,6 +64,7 @@ class FunctionInfo:
     self_tail_calls: list[int] = field(default_factory=list)   # b.w to its own entry at depth 0: a loop
     static_frames: dict[str, tuple[int, int, int]] = field(default_factory=dict)   # static stack -> (size, top, depth)
     constants: set[int] = field(default_factory=set)   # values it materializes (address-taken functions)
+    pc_relative: set[int] = field(default_factory=set)  # addresses it computes from pc (adr)
     typed: bool = False                    # the compiler's call-graph section describes it
     callee_types: frozenset[int] = frozenset()   # type ids of its indirect calls (call-graph section)
 

@@ -30,6 +30,12 @@ from .functions import CONTEXT_SWITCH, MORESTACK, RUNTIME_INTERNAL, CallSite, Fu
 from .thumb import Insn, branch_target, decode_with_gaps, immediate, operands, register, register_list
 
 _THUNK = re.compile(r"^__\w*Thunk_(?P<target>.+)$")
+# GCC's Thumb-1 switch helpers (libgcc): `bl __gnu_thumb1_case_uqi` with the index in r0 and the
+# table of offsets right after the bl; the helper returns into the chosen case. name -> (entry
+# width, signed, the helper's own frame).
+CASE_HELPERS = {"__gnu_thumb1_case_sqi": (1, True, 4), "__gnu_thumb1_case_uqi": (1, False, 4),
+                "__gnu_thumb1_case_shi": (2, True, 8), "__gnu_thumb1_case_uhi": (2, False, 8),
+                "__gnu_thumb1_case_si": (4, True, 8)}
 MAX_SET = 1024              # jump tables with more entries than this are unknown
 MAX_STEPS = 400_000         # per function: beyond this the walk gives up (unknown)
 MAX_DEPTHS = 32             # distinct stack depths at one address: a loop that grows the stack
@@ -113,8 +119,24 @@ def _make(values) -> tuple | None:
     return ("s", values)
 
 
-def _join(a: dict, b: dict) -> dict:
-    return {k: v for k, v in a.items() if b.get(k) == v}
+def _join(a: dict, b: dict, widen: bool = False) -> dict:
+    """What holds on both paths: equal values; two small sets of constants merge into one (an index
+    bounded differently on two paths), unless `widen` (a loop has changed it too often already)."""
+    out = {}
+    for k, v in a.items():
+        w = b.get(k)
+        if w == v:
+            out[k] = v
+        elif not widen and w is not None:
+            va, vb = _values(v), _values(w)
+            if va is not None and vb is not None:
+                merged = _make(va | vb)
+                if merged is not None:
+                    out[k] = merged
+    return out
+
+
+MAX_MERGES = 8              # set merges at one place before values that keep changing are dropped
 
 
 class StackWalker:
@@ -273,6 +295,10 @@ class StackWalker:
         if sym.name in RUNTIME_INTERNAL:
             info.returns = True
             return info
+        if sym.name in CASE_HELPERS:
+            info.frame = CASE_HELPERS[sym.name][2]      # modelled at every call (_case_table)
+            info.returns = True
+            return info
         check = self.split_check(start)
         info.check = check
         _Walk(self, info, start, end, check.body if check else start).run()
@@ -302,6 +328,7 @@ class _Walk:
         self.depths: dict[int, set[int]] = {}
         self.work = _Work(self)
         self.joins: set[int] = {entry}
+        self.merges: dict[tuple, int] = {}
         self.reported: set[tuple[int, str]] = set()
         self.calls: dict[tuple, CallSite] = {}
 
@@ -346,10 +373,13 @@ class _Walk:
             key = (address, state.depth, state.stack)
             known = self.seen.get(key)
             if known is not None:
-                regs, slots = _join(known[0], state.regs), _join(known[1], state.slots)
+                merges = self.merges.get(key, 0) + 1
+                self.merges[key] = merges
+                widen = merges > MAX_MERGES
+                regs, slots = _join(known[0], state.regs, widen), _join(known[1], state.slots, widen)
                 flags = state.flags if state.flags == known[2] else None
-                own = _join(known[3], state.own_slots) if known[3] is not None and state.own_slots is not None \
-                    else None
+                own = _join(known[3], state.own_slots, widen) \
+                    if known[3] is not None and state.own_slots is not None else None
                 if (regs, slots, flags, own) == known:
                     return None
                 state.regs, state.slots, state.flags, state.own_slots = regs, slots, flags, own
@@ -495,13 +525,18 @@ class _Walk:
             self.set_reg(state, dest, ("c", (low[1] & 0xFFFF) | ((high & 0xFFFF) << 16))
                          if low and low[0] == "c" and high is not None else None, ins)
         elif base == "adr" and len(parts) == 2:
-            self.set_reg(state, dest, ("c", ((ins.address + 4) & ~3) + (immediate(parts[1]) or 0)), ins)
+            address = ((ins.address + 4) & ~3) + (immediate(parts[1]) or 0)
+            self.info.pc_relative.add(address)
+            self.set_reg(state, dest, ("c", address), ins)
         elif base in _BINARY and len(parts) in (2, 3):
             first, second = (parts[0], parts[1]) if len(parts) == 2 else (parts[1], parts[2])
             a = self.value(state, first, ins)
             if register(first) == "pc" and base in ("add", "addw", "sub", "subw") and len(parts) == 3:
                 a = ("c", (ins.address + 4) & ~3)      # adr: add/sub rd, pc, #imm uses Align(pc, 4)
-            self.set_reg(state, dest, self.arith(base, a, self.value(state, second, ins)), ins)
+            result = self.arith(base, a, self.value(state, second, ins))
+            if register(first) == "pc" or register(second) == "pc":
+                self.info.pc_relative.update(_values(result) or ())
+            self.set_reg(state, dest, result, ins)
         else:
             self.kill(state, ins)
         state.address = ins.end
@@ -731,6 +766,10 @@ def _call(walk: _Walk, ins: Insn, state: _State):
         walk.unknown(ins.address, f"call to {target:#x}, which is not a function's entry")
         return None, None
     walk.call(CallSite(ins.address, state.depth, (resolved,), "call", resolution, **_on_stack(state)))
+    helper = CASE_HELPERS.get(walk.w.names.get(resolved, ""))
+    if helper is not None:
+        _case_table(walk, ins, state, helper)
+        return None, None
     _clobber(state)
     if resolved in walk.w.noreturn:
         return None, None
@@ -742,6 +781,31 @@ def _on_stack(state: _State) -> dict:
         return {}
     name, size, top = state.stack
     return {"stack": name, "stack_room": size, "stack_top": top}
+
+
+def _case_table(walk: _Walk, ins: Insn, state: _State, helper: tuple[int, bool, int]) -> None:
+    """`bl __gnu_thumb1_case_*`: the table follows the bl; the case is lr + 2 * entry (bytes and
+    halfwords) or the word-aligned table's address + entry (words)."""
+    width, signed, _ = helper
+    index = _values(state.regs.get("r0"))
+    if index is None:
+        walk.unknown(ins.address, "GCC case table whose index the analysis cannot bound")
+        return
+    table = ins.end if width < 4 else (ins.end + 3) & ~3
+    entries = walk.w._read_values(frozenset(table + width * i for i in index), width, signed)
+    if entries is None:
+        walk.unknown(ins.address, "GCC case table outside read-only memory")
+        return
+    for entry in sorted(entries):
+        target = (ins.end + 2 * entry) if width < 4 else (table + entry) & ~1
+        if walk.inside(target):
+            case = state.fork(target)
+            case.regs.pop("r1", None)
+            case.regs["lr"] = ("c", target | 1)
+            case.flags = None
+            walk.work.append(case)
+        else:
+            walk.unknown(ins.address, f"GCC case table entry {target:#x} outside the function")
 
 
 def _clobber(state: _State) -> None:

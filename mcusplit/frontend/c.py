@@ -13,7 +13,8 @@ from ..toolchain import clang, run_tool
 # function whose address may be taken, and codegen writes them into the .llvm.callgraph section,
 # from which the analyzer resolves indirect calls by type (mcusplit/analysis/llvm_callgraph.py).
 CALL_GRAPH_SECTION = "-fexperimental-call-graph-section"
-BASE_CFLAGS = ("-O2", "-g", "-ffreestanding", "-fomit-frame-pointer", "-fno-unwind-tables",
+# -gdwarf-aranges: the analyzer finds an address's compile unit without decoding every line table.
+BASE_CFLAGS = ("-O2", "-g", "-gdwarf-aranges", "-ffreestanding", "-fomit-frame-pointer", "-fno-unwind-tables",
                "-fno-asynchronous-unwind-tables", "-ffunction-sections", "-fdata-sections",
                "-Wall", "-Werror=implicit-function-declaration", CALL_GRAPH_SECTION,
                # zig's clang turns UBSan on at -O0 (its Debug mode); firmware has no UBSan runtime

@@ -61,7 +61,8 @@ def link(objects: list[Path], script: Path, elf: Path, map_file: Path, core: Cor
     archives lack (mcusplit/link/libc.py)."""
     runtime_lib = compiler_rt(core, elf.parent / "obj" / "compiler-rt")
     # max-page-size: file offsets of segments need no 64 KiB alignment on bare metal (smaller ELFs)
-    cmd: list[str | Path] = [*lld(), "--error-limit=0", "-T", script, "--gc-sections", "-Bstatic",
+    # --emit-relocs: the analyzer tells address-taken functions from numbers that look like them
+    cmd: list[str | Path] = [*lld(), "--error-limit=0", "-T", script, "--gc-sections", "--emit-relocs", "-Bstatic",
                              "-no-pie", "--build-id=none", "-z", "max-page-size=4096", f"-Map={map_file}", "-o", elf,
                              *flags, *objects]
     if lazy_objects:
