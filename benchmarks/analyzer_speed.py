@@ -1,11 +1,15 @@
 """How fast `mcusplit analyze` is on a large image: 10,000 functions, about 1 MiB of code.
 
-    python benchmarks/analyzer_speed.py [--functions 10000] [--runs 5]
+    python benchmarks/analyzer_speed.py [--functions 10000] [--runs 5] [--compare-with CHECKOUT]
 
 Generates a C program (a random call DAG, every function reachable from main, frames of varied
 size, two to five calls each), builds it with split stacks for qemu-mps2-an386 through the real
 pipeline (cached in benchmarks/.cache/), then times the analysis of the linked ELF: ELF reading,
 decoding every instruction, the call graph and the exact segment model.
+
+--compare-with times another checkout's analyzer (e.g. an earlier commit, `git worktree add
+../old <rev>`) on the same ELF, run for run alternating with this one, so both are measured in one
+run under the same load.
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--functions", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--compare-with", type=Path, help="another mcusplit checkout to time on the same ELF")
     args = parser.parse_args()
     cache = ROOT / "benchmarks" / ".cache" / f"synthetic-{args.functions}"
     elf = cache / "out" / "synthetic.elf"
@@ -70,15 +75,35 @@ def main() -> None:
         started = time.monotonic()
         build.build(project.load(cache / "src"), boards.load("qemu-mps2-an386"), cache / "out")
         print(f"  built in {time.monotonic() - started:.1f} s")
-    times = []
+    times, other = [], []
     result = None
     for _ in range(args.runs):
         started = time.monotonic()
         result = analyze(elf)
         times.append(time.monotonic() - started)
+        if args.compare_with:
+            other.append(_time_checkout(args.compare_with, elf))
     print(f"analyzed {result.functions} functions, {result.code_bytes:,} bytes of code "
           f"({result.code_bytes / 1048576:.2f} MiB): min {min(times):.2f} s, median {statistics.median(times):.2f} s "
           f"over {args.runs} runs; answer: {result.to_json()['needed']} segments")
+    if other:
+        print(f"{args.compare_with}: min {min(t for t, _ in other):.2f} s, median "
+              f"{statistics.median(t for t, _ in other):.2f} s; answer: {other[0][1]} segments; "
+              f"ratio of minima {min(times) / min(t for t, _ in other):.2f}")
+
+
+def _time_checkout(checkout: Path, elf: Path) -> tuple[float, str]:
+    """The analysis time (inside the process, as above) of another checkout's analyzer."""
+    import json
+    import subprocess
+
+    code = ("import json, sys, time\nfrom mcusplit.analysis.analyze import analyze\n"
+            "t = time.monotonic(); r = analyze(sys.argv[1])\n"
+            "print(json.dumps([time.monotonic() - t, r.to_json()['needed']]))")
+    proc = subprocess.run([sys.executable, "-c", code, str(elf)], cwd=checkout, capture_output=True, text=True,
+                          check=True)
+    seconds, needed = json.loads(proc.stdout.strip().splitlines()[-1])
+    return seconds, str(needed)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,6 @@ class Firmware:
                             if s["sh_flags"] & SHF_ALLOC and s["sh_flags"] & SHF_WRITE and s["sh_size"]]
                 call_graph = next((s for s in self.sections if s.name == ".llvm.callgraph"), None)
                 self.call_graph_section = call_graph.data() if call_graph is not None else None
-                self.reference_targets = self._references(elf)
                 symtab = elf.get_section_by_name(".symtab")
                 if symtab is None:
                     raise ElfError("no symbol table (stripped?); mcusplit needs the unstripped ELF", str(path))
@@ -93,6 +92,7 @@ class Firmware:
                 self._read_symbols(symtab, elf.get_section(symtab["sh_link"]))
                 self.mapping.sort()
                 self.has_dwarf = elf.has_dwarf_info()
+                self.reference_targets = self._references(elf)
         except ElfError:
             raise
         except (ELFError, OSError, ValueError, KeyError, IndexError) as exc:
@@ -111,7 +111,9 @@ class Firmware:
         # Mapping symbols count only in loaded sections: GCC also puts $d in debug sections, whose
         # values are offsets in those sections, not addresses.
         loaded = {i for i, section in enumerate(self.sections) if section["sh_flags"] & SHF_ALLOC}
+        self._symbol_values: list[tuple[int, int]] = []       # by symbol index: (value, type), for relocations
         for st_name, value, size, info, _other, shndx in struct.iter_unpack("<IIIBBH", data):
+            self._symbol_values.append((value, info & 0xF))
             end = names.find(b"\0", st_name)
             name = demangle(names[st_name:end if end >= 0 else len(names)].decode("utf-8", errors="replace"))
             if name in ("$t", "$d", "$a") or name.startswith(("$t.", "$d.", "$a.")):
@@ -126,13 +128,12 @@ class Firmware:
         """Addresses that relocations other than branches refer to (a pointer to them is taken),
         from relocations a link with --emit-relocs kept; None when the image has none. Relocations
         in the vector table (the hardware's pointers), unwind tables and non-loaded sections
-        (debug information) do not count."""
+        (debug information) do not count. Unpacked in bulk, as the symbols are."""
         targets: set[int] = set()
         found = False
-        symtab = elf.get_section_by_name(".symtab")
-        values = [(sym["st_value"], sym["st_info"]["type"]) for sym in symtab.iter_symbols()] if symtab else []
         for section in self.sections:
-            if section["sh_type"] not in ("SHT_REL", "SHT_RELA"):
+            kind = section["sh_type"]
+            if kind not in ("SHT_REL", "SHT_RELA"):
                 continue
             target = self.sections[section["sh_info"]] if section["sh_info"] < len(self.sections) else None
             if target is None or not target["sh_flags"] & SHF_ALLOC:
@@ -142,18 +143,20 @@ class Firmware:
                 continue
             base = target["sh_addr"]
             data = target.data() if target["sh_type"] == "SHT_PROGBITS" else b""
-            for rel in section.iter_relocations():
-                kind = rel["r_info_type"]
-                if kind in _BRANCH_RELOCATIONS:
+            entry = 12 if kind == "SHT_RELA" else 8
+            raw = section.data()
+            for fields in struct.iter_unpack("<IIi" if entry == 12 else "<II", raw[:len(raw) - len(raw) % entry]):
+                offset, info = fields[0], fields[1]
+                rel_type, index = info & 0xFF, info >> 8
+                if rel_type in _BRANCH_RELOCATIONS:
                     continue
-                index = rel["r_info_sym"]
-                value, sym_type = values[index] if index < len(values) else (0, "STT_NOTYPE")
-                if sym_type == "STT_FUNC":
+                value, sym_type = self._symbol_values[index] if index < len(self._symbol_values) else (0, 0)
+                if sym_type == 2:                          # STT_FUNC
                     targets.add(value & ~1)
-                elif kind in (2, 38) and data:       # R_ARM_ABS32, R_ARM_TARGET1: the final word is there
-                    offset = rel["r_offset"] - base if elf["e_type"] == "ET_EXEC" else rel["r_offset"]
-                    if 0 <= offset <= len(data) - 4:
-                        targets.add(int.from_bytes(data[offset:offset + 4], "little") & ~1)
+                elif rel_type in (2, 38) and data:         # R_ARM_ABS32, R_ARM_TARGET1: the final word is there
+                    at = offset - base
+                    if 0 <= at <= len(data) - 4:
+                        targets.add(int.from_bytes(data[at:at + 4], "little") & ~1)
         return targets if found else None
 
     @property
