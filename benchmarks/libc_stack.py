@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mcusplit import boards, build, project  # noqa: E402
-from mcusplit.codegen.layout import HANDLER_ENTRY_BYTES, MORESTACK_PUSH_BYTES  # noqa: E402
+from mcusplit.contract import HANDLER_ENTRY_BYTES, MORESTACK_PUSH_MAX  # noqa: E402
 from mcusplit.emu import qemu  # noqa: E402
 from mcusplit.project import DEFAULT_LEAF_ALLOWANCE  # noqa: E402
 
@@ -56,7 +56,7 @@ def main() -> None:
     for call in calls:
         print(f"| `{call}` | " + " | ".join(str(results[n][call]) for n in names) + " |")
     deepest = {n: max(results[n].values()) for n in names}
-    needs = {n: -(-(deepest[n] + cores[n].exception_frame_bytes + MORESTACK_PUSH_BYTES + HANDLER_ENTRY_BYTES
+    needs = {n: -(-(deepest[n] + cores[n].exception_frame_bytes + MORESTACK_PUSH_MAX + HANDLER_ENTRY_BYTES
                     + DEFAULT_LEAF_ALLOWANCE) // 8) * 8 for n in names}
     print("| reserve the deepest call needs | " + " | ".join(str(needs[n]) for n in names) + " |")
 

@@ -23,10 +23,11 @@ from elftools.elf.elffile import ELFFile
 
 from . import objcache, paths
 from .boards import Board
+from .codegen import layout as build_layout
 from .codegen.emit import ModuleResult, compile_module
-from .codegen.layout import StackLayout
 from .codegen.prologue import FunctionCheck
 from .codegen.splitstack import FunctionPlan
+from .contract import Layout
 from .demangle import name_matches
 from .errors import BuildError
 from .frontend import c as c_frontend
@@ -54,7 +55,7 @@ class BuildResult:
     map: Path
     info: Path
     board: Board
-    layout: StackLayout
+    layout: Layout
     split_stack: bool
     checks: list[FunctionCheck] = field(default_factory=list)
     elided: list[FunctionCheck] = field(default_factory=list)
@@ -109,19 +110,18 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     core = board.core
     leaf_allowance = project.leaf_allowance if project.check_elision in ("leaf", "full") else 0
     try:
-        layout = StackLayout.for_build(project.pool, core, leaf_allowance)
+        layout = build_layout.for_build(project.pool, core, leaf_allowance)
     except ValueError as exc:
         raise BuildError(str(exc), str(project.config_path or project.root)) from None
     if prologue_style != "mcusplit":
         layout = dataclasses.replace(layout, guard="none")     # the baseline runtimes move no guard
     if layout.unchecked_allowance < 0:
-        from .codegen.layout import HANDLER_ENTRY_BYTES, MORESTACK_PUSH_BYTES
+        from .contract import HANDLER_ENTRY_BYTES, MORESTACK_PUSH_MAX
 
-        least = (layout.exception_frame + MORESTACK_PUSH_BYTES + HANDLER_ENTRY_BYTES + leaf_allowance
-                 + layout.guard_bytes)
+        least = layout.least_reserve
         raise BuildError(f"pool.reserve = {layout.reserve} is too small for {core.key}: it must hold an "
                          f"exception frame ({layout.exception_frame} B), __morestack's pushes "
-                         f"({MORESTACK_PUSH_BYTES} B), a handler's entry ({HANDLER_ENTRY_BYTES} B), an "
+                         f"({MORESTACK_PUSH_MAX} B), a handler's entry ({HANDLER_ENTRY_BYTES} B), an "
                          f"unchecked leaf ({leaf_allowance} B) and the guard ({layout.guard_bytes} B): "
                          f"at least {least} B",
                          str(project.config_path or project.root))

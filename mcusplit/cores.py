@@ -33,7 +33,9 @@ class Core:
     @property
     def exception_frame_bytes(self) -> int:
         """Worst-case bytes an exception entry pushes, including the alignment word."""
-        return (104 if self.fpu else 32) + 4
+        from .contract import exception_frame
+
+        return exception_frame(self.fpu is not None)
 
     @property
     def morestack_variant(self) -> str:

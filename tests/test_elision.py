@@ -12,7 +12,7 @@ from mcusplit.analysis import config as analysis_config
 from mcusplit.analysis.analyze import analyze, prepare, solve
 from mcusplit.analysis.model import CheckPlan
 from mcusplit.analysis.steps import OVERFLOW
-from mcusplit.codegen.layout import StackLayout
+from mcusplit.contract import Layout as StackLayout
 from mcusplit.emu import qemu
 from mcusplit.optimize import patch, plan
 

@@ -7,7 +7,8 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcusplit.codegen.layout import StackLayout, thumb2_modified_immediate
+from mcusplit.contract import Layout as StackLayout
+from mcusplit.contract import thumb2_modified_immediate
 
 
 def thumb_expand_imm(imm12: int) -> int:

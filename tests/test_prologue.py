@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mcusplit.codegen.layout import StackLayout
 from mcusplit.codegen.prologue import rewrite
 from mcusplit.codegen.splitstack import FunctionPlan
+from mcusplit.contract import Layout as StackLayout
 from mcusplit.errors import BuildError
 
 DATA = Path(__file__).parent / "data"

@@ -20,12 +20,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..contract import Layout
+from ..contract import exception_frame as contract_exception_frame
 from .callgraph import CallGraph
 from .config import AnalyzeConfig, ConfigError
 from .contiguous import UNBOUNDED_BYTES, ByteStep, ContiguousSolver, describe_bytes
 from .dwarf import LineTable
 from .elf import ElfError, Firmware
-from .model import CheckPlan, Layout, PathStep, Solver, describe, stack_bytes
+from .model import CheckPlan, PathStep, Solver, describe, stack_bytes
 from .registry import Registry
 from .registry import read as read_registry
 from .stackwalk import StackWalker, walk_all
@@ -209,8 +211,8 @@ class Analysis:
 
 
 def exception_frame(fw: Firmware) -> int:
-    """Worst bytes an exception entry pushes: 8 words (26 with lazy FP state) and an alignment word."""
-    return (104 if fw.hard_float else 32) + 4
+    """Worst bytes an exception entry pushes on this image's core (the contract's figure)."""
+    return contract_exception_frame(fw.hard_float)
 
 
 def _layout(fw: Firmware) -> Layout | None:
@@ -225,7 +227,7 @@ def _layout(fw: Firmware) -> Layout | None:
     if values["__mcusplit_seg_count"] == 0:
         return None
     return Layout(values["__mcusplit_seg_size"], values["__mcusplit_seg_count"], values["__mcusplit_reserve"],
-                  exception_frame(fw), fw.absolute("__mcusplit_guard_bytes") or 0)
+                  exception_frame(fw), guard_bytes=fw.absolute("__mcusplit_guard_bytes") or 0)
 
 
 def _vectors(fw: Firmware) -> tuple[list[int], tuple[int, int]]:

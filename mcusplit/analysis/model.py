@@ -21,32 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..contract import MORESTACK_PUSH_MAX, Layout, push_bytes
 from .callgraph import CallGraph
 from .functions import FunctionInfo
 from .periodic import MAX_LAYERS, Layers, unroll
 from .steps import OVERFLOW, UNBOUNDED, UNKNOWN, Step, maximum, piecewise
-
-HEADER_BYTES = 16
-# What __morestack pushes on the old stack before it switches (firmware/core/morestack_v*.S).
-MORESTACK_PUSH = {("thumb2", False): 20, ("thumb2", True): 24, ("thumb1", False): 20, ("thumb1", True): 24}
-MORESTACK_PUSH_MAX = max(MORESTACK_PUSH.values())
-
-
-@dataclass(frozen=True)
-class Layout:
-    segment_size: int
-    segments: int
-    reserve: int
-    exception_frame: int
-    guard: int = 0               # bytes at every stack's bottom no code may touch (the MPU guard)
-
-    def fresh_room(self, arg_bytes: int) -> int:
-        return self.segment_size - HEADER_BYTES - ((arg_bytes + 7) & ~7)
-
-    @staticmethod
-    def push_bytes(info: FunctionInfo) -> int:
-        isa = "thumb2" if info.check.variant == "thumb2" else "thumb1"
-        return MORESTACK_PUSH[(isa, bool(info.check.arg_bytes))]
 
 
 @dataclass
@@ -111,12 +90,12 @@ class Solver:
 
     def _minimal(self, depth: int) -> Step:
         """What a call into checked code needs at the least: room for __morestack's pushes."""
-        return Step.const(0, MORESTACK_PUSH_MAX + self.layout.guard).shift(depth)
+        return Step.const(0, MORESTACK_PUSH_MAX + self.layout.guard_bytes).shift(depth)
 
     def _body(self, info: FunctionInfo, callee_need) -> Step:
         if info.unknowns and not self.ignore_unknown:
             return Step.const(UNKNOWN)
-        parts = [Step.const(0, info.frame + self.layout.guard)]
+        parts = [Step.const(0, info.frame + self.layout.guard_bytes)]
         for call in info.calls:
             if call.unresolved or (call.indirect and not call.targets and call.resolution != "config"):
                 if not self.ignore_unknown:
@@ -137,7 +116,7 @@ class Solver:
                 else:
                     parts.append(need.shift(call.depth))
         for size, top, depth in info.static_frames.values():
-            if size - depth - self.layout.guard < 0:
+            if size - depth - self.layout.guard_bytes < 0:
                 parts.append(Step.const(OVERFLOW))
             elif self.irq is not None:
                 parts.append(Step.const(self.irq(static_room(self.layout, top, size, depth)
@@ -154,9 +133,9 @@ class Solver:
             safe = first_safe_room(body)
             threshold = max(threshold, safe if safe is not None else self.layout.segment_size)
         self.thresholds[info.address] = threshold
-        push = self.layout.push_bytes(info)
+        push = push_bytes(info.check.variant, info.check.arg_bytes)
         fresh = self.layout.fresh_room(info.check.arg_bytes)
-        split_here = [Step.const(body(fresh), push + self.layout.guard).plus(1)]
+        split_here = [Step.const(body(fresh), push + self.layout.guard_bytes).plus(1)]
         if self.irq is not None:                    # an interrupt while __morestack is on the old stack
             split_here.append(self.irq.shift(push + self.layout.exception_frame))
         return piecewise(threshold, maximum(split_here), body)
@@ -232,7 +211,7 @@ class Solver:
                 step.note = "unknown"
             elif value >= UNBOUNDED:
                 step.note = "unbounded"
-            elif r - info.frame < solver.layout.guard:
+            elif r - info.frame < solver.layout.guard_bytes:
                 step.note = "overflow"
                 break
             scc = g.scc_of[f]

@@ -24,6 +24,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from ..contract import decode_check
 from . import insnclass as K
 from .elf import Firmware, Symbol
 from .functions import CONTEXT_SWITCH, MORESTACK, RUNTIME_INTERNAL, CallSite, FunctionInfo, SplitCheck, Unknown
@@ -193,35 +194,12 @@ class StackWalker:
 
     # ---- the split-stack check (its encoding: codegen/prologue.py) -------------------------
     def split_check(self, start: int) -> SplitCheck | None:
-        insns = self.decode_at(start, 7)
-        if len(insns) < 4:
+        """The check at a function's entry (its encoding: mcusplit/contract.py)."""
+        decoded = decode_check(self.decode_at(start, 7))
+        if decoded is None:
             return None
-        text = [(i.base, i.ops.replace(" ", "")) for i in insns]
-        thumb2 = (text[0] == ("mov", "ip,sp") and text[1][0] == "lsl" and text[1][1].startswith("ip,ip,#")
-                  and text[2][0] == "cmp" and text[2][1].startswith("ip,#")
-                  and (insns[3].base, insns[3].cond) == ("b", "lo"))
-        if thumb2:
-            shift = immediate(insns[1].ops)
-            threshold = (immediate(insns[2].ops) & 0xFFFFFFFF) >> shift
-            stub = branch_target(insns[3].ops)
-            return self._with_stub(threshold, insns[4].address if len(insns) > 4 else start + 12, stub,
-                                   "thumb2", 32 - shift)
-        long_form = text[0] == ("mov", "ip,r3")
-        core = insns[1:] if long_form else insns
-        if len(core) >= 5 and [i.base for i in core[:4]] == ["mov", "lsls", "lsrs", "cmp"] \
-                and core[0].ops.replace(" ", "") == "r3,sp":
-            shift = immediate(core[1].ops)
-            units = immediate(core[3].ops)
-            k = 32 - shift
-            threshold = units << max(0, k - 8)
-            branch = core[5] if long_form else core[4]
-            if long_form and core[4].ops.replace(" ", "") != "r3,ip":
-                return None
-            if (branch.base, branch.cond) != ("b", "lo"):
-                return None
-            return self._with_stub(threshold, branch.end, branch_target(branch.ops),
-                                   "thumb1-long" if long_form else "thumb1-short", k)
-        return None
+        variant, threshold, shift, body, stub = decoded
+        return self._with_stub(threshold, body, stub, variant, shift)
 
     def _with_stub(self, threshold: int, body: int, stub: int | None, variant: str, shift: int) -> SplitCheck | None:
         if stub is None:

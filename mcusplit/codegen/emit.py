@@ -10,11 +10,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..contract import Layout
 from ..cores import Core
 from ..errors import BuildError
 from ..toolchain import clang, run_tool
 from . import prologue
-from .layout import StackLayout
 from .splitstack import FunctionPlan
 from .worker import EXIT_REFUSED
 
@@ -85,7 +85,7 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int,
     return asm.read_text()
 
 
-def compile_module(ir_path: Path, display: str, core: Core, layout: StackLayout, work: Path,
+def compile_module(ir_path: Path, display: str, core: Core, layout: Layout, work: Path,
                    opt_level: int = 2, no_split_stack: tuple[str, ...] = (),
                    prologue_style: str = "mcusplit", big_stack: tuple[str, ...] = ()) -> ModuleResult:
     prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack, big_stack)

@@ -35,13 +35,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from ..contract import MORESTACK_PUSH_MAX, Layout, check_text
 from ..errors import BuildError
-from .layout import MORESTACK_PUSH_BYTES, StackLayout
 from .splitstack import FunctionPlan
-
-THUMB2_CHECK_BYTES = 12
-THUMB1_SHORT_CHECK_BYTES = 10
-THUMB1_LONG_CHECK_BYTES = 14
 
 _LABEL = re.compile(r"^(?P<name>[^\s:@]+|\"[^\"]+\"):\s*(?:@.*)?$")
 _TYPE_FUNCTION = re.compile(r"^\s*\.type\s+(?P<name>[^,\s]+|\"[^\"]+\"),\s*%function")
@@ -93,7 +89,7 @@ class _Unrecognized(Exception):
 
 
 class _FunctionRewriter:
-    def __init__(self, lines: list[str], layout: StackLayout, thumb2: bool, display: str) -> None:
+    def __init__(self, lines: list[str], layout: Layout, thumb2: bool, display: str) -> None:
         self.lines = lines
         self.layout = layout
         self.thumb2 = thumb2
@@ -264,7 +260,7 @@ def rewrite_stock(text: str, thumb2: bool, display: str) -> RewriteResult:
 REGISTER_FAST_BYTES = 64
 
 
-def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, FunctionPlan],
+def rewrite(text: str, layout: Layout, thumb2: bool, plans: dict[str, FunctionPlan],
             display: str, register_limit: bool = False) -> RewriteResult:
     """Rewrite every LLVM split-stack prologue in `text` (one module's assembly)."""
     lines = text.splitlines()
@@ -325,10 +321,7 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
         if thumb2:
             threshold = layout.thumb2_threshold(need)
             variant = "thumb2"
-            check = ["\tmov\tip, sp",
-                     f"\tlsl.w\tip, ip, #{32 - layout.shift}",
-                     f"\tcmp.w\tip, #{threshold << (32 - layout.shift)}",
-                     f"\tblo\t{stub}"]
+            check = check_text(layout, variant, threshold, stub)
         else:
             units = layout.thumb1_threshold(need)
             threshold = units * layout.thumb1_unit()
@@ -336,12 +329,7 @@ def rewrite(text: str, layout: StackLayout, thumb2: bool, plans: dict[str, Funct
                 threshold = fresh + 1   # reported as too large below
             short = plan is not None and plan.core_arg_words <= 3
             variant = "thumb1-short" if short else "thumb1-long"
-            core_check = ["\tmov\tr3, sp",
-                          f"\tlsls\tr3, r3, #{32 - layout.shift}",
-                          "\tlsrs\tr3, r3, #24",
-                          f"\tcmp\tr3, #{units}"]
-            check = (core_check if short else ["\tmov\tip, r3", *core_check, "\tmov\tr3, ip"])
-            check.append(f"\tbcc\t{stub}")
+            check = check_text(layout, variant, units, stub)
         if threshold > fresh:
             raise BuildError(
                 f"function '{name}' needs {frame} bytes of stack plus the {layout.reserve}-byte reserve"
@@ -466,7 +454,7 @@ def small_subtrees(functions: dict[str, tuple[int, int | None, list]], has_check
             if callee is None:
                 result = None
             elif callee in has_check and callee not in elided:
-                result = max(result, at + MORESTACK_PUSH_BYTES)   # it checks: at most a push here
+                result = max(result, at + MORESTACK_PUSH_MAX)   # it checks: at most a push here
             else:
                 below = unchecked(callee)
                 result = None if below is None else max(result, at + below)

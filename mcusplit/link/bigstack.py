@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..codegen.layout import StackLayout
+from ..contract import Layout
 from ..errors import ProjectError
 from ..project import BigStack
 
 
-def stack_bytes(stack: BigStack, layout: StackLayout) -> int:
+def stack_bytes(stack: BigStack, layout: Layout) -> int:
     """The static stack's size: the configured size, the reserve (an interrupt during the call
     pushes on this stack, and may split from it) and the MPU guard at its bottom, in whole
     segments (each big stack starts segment-aligned, so the rest of a segment would be lost
@@ -34,7 +34,7 @@ def stack_bytes(stack: BigStack, layout: StackLayout) -> int:
     return -(-needed // layout.segment_size) * layout.segment_size
 
 
-def source(stacks: tuple[BigStack, ...], layout: StackLayout, work: Path) -> Path | None:
+def source(stacks: tuple[BigStack, ...], layout: Layout, work: Path) -> Path | None:
     """The generated assembly (compiled with the runtime's defines), or None without big stacks."""
     if not stacks:
         return None

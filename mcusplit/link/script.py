@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..boards import Board
-from ..codegen.layout import StackLayout
+from ..contract import Layout
 
 
-def render(board: Board, layout: StackLayout, common_dir: Path, split_stack: bool = True) -> str:
+def render(board: Board, layout: Layout, common_dir: Path, split_stack: bool = True) -> str:
     # Without split stacks the pool's memory becomes one contiguous initial stack.
     stack_size = layout.segment_size if split_stack else layout.segment_size * (layout.segments + 1)
     segments = layout.segments if split_stack else 0

@@ -8,45 +8,21 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from elftools.elf.elffile import ELFFile
 
 from ..analysis.analyze import Prepared
+from ..contract import CMP_OFFSET, encode_check_compare, encode_thumb2_cmp_ip
 from ..errors import BuildError
-
-# Offsets of the compare inside each check form (firmware/include/mcusplit.h, codegen/prologue.py).
-CMP_OFFSET = {"thumb2": 6, "thumb1-short": 6, "thumb1-long": 8}
-
-
-@cache
-def _modified_immediates() -> dict[int, int]:
-    """value -> imm12 for every Thumb-2 modified immediate (ThumbExpandImm, ARMv7-M A5.3.2)."""
-    table: dict[int, int] = {}
-    for imm12 in range(4096):
-        if imm12 >> 10 == 0:
-            b = imm12 & 0xFF
-            kind = (imm12 >> 8) & 3
-            if kind and not b:
-                continue
-            value = [b, b * 0x00010001, (b << 8) * 0x00010001, b * 0x01010101][kind]
-        else:
-            unrotated = 0x80 | (imm12 & 0x7F)
-            rotation = imm12 >> 7
-            value = ((unrotated >> rotation) | (unrotated << (32 - rotation))) & 0xFFFFFFFF
-        table.setdefault(value, imm12)
-    return table
 
 
 def encode_cmp_ip(value: int) -> bytes:
     """cmp.w ip, #value."""
-    imm12 = _modified_immediates().get(value & 0xFFFFFFFF)
-    if imm12 is None:
-        raise BuildError(f"internal error: {value:#x} is not a Thumb-2 modified immediate")
-    hw1 = 0xF1B0 | ((imm12 >> 11) << 10) | 12
-    hw2 = 0x0F00 | (((imm12 >> 8) & 7) << 12) | (imm12 & 0xFF)
-    return hw1.to_bytes(2, "little") + hw2.to_bytes(2, "little")
+    try:
+        return encode_thumb2_cmp_ip(value)
+    except ValueError as exc:
+        raise BuildError(f"internal error: {exc}") from None
 
 
 def encode_branch(address: int, target: int, link: bool) -> bytes:
@@ -122,15 +98,11 @@ def apply(p: Prepared, elf: Path, dropped: set[int], thresholds: dict[int, int])
         check = p.infos[f].check
         if check is None or threshold == check.threshold:
             continue
-        at = f + CMP_OFFSET[check.variant]
-        if check.variant == "thumb2":
-            image.write(at, encode_cmp_ip(threshold << (32 - check.segment_shift)))
-        else:
-            unit = 1 << max(0, check.segment_shift - 8)
-            units = -(-threshold // unit)
-            if units > 255:
-                raise BuildError(f"internal error: threshold {threshold} too large for a Thumb-1 check")
-            image.write(at, (0x2B00 | units).to_bytes(2, "little"))
+        try:
+            image.write(f + CMP_OFFSET[check.variant],
+                        encode_check_compare(check.variant, check.segment_shift, threshold))
+        except ValueError as exc:
+            raise BuildError(f"internal error: {exc}") from None
         counts["thresholds_raised"] += 1
     image.save()
     return counts

@@ -24,6 +24,7 @@ from ..analysis.analyze import Prepared, Solution, solve
 from ..analysis.model import CheckPlan
 from ..analysis.steps import OVERFLOW
 from ..analysis.thumb import branch_target
+from ..contract import MORESTACK_PUSH_MAX
 from ..errors import McusplitError
 
 
@@ -81,7 +82,6 @@ def referenced_from_unwalked(p: Prepared) -> set[int]:
     return out
 
 
-MORESTACK_PUSH = 24        # the most __morestack pushes before it switches (a checked callee that splits)
 
 
 def small_subtrees(p: Prepared, allowance: int) -> set[int]:
@@ -109,7 +109,7 @@ def small_subtrees(p: Prepared, allowance: int) -> set[int]:
                 break
             for g in call.targets:
                 if infos[g].check is not None and g not in dropped:
-                    below = MORESTACK_PUSH                         # it checks: at most a push here
+                    below = MORESTACK_PUSH_MAX                     # it checks: at most a push here
                 else:
                     below = unchecked_depth.get(g)
                     if below is None:

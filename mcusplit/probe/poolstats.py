@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..analysis.elf import Firmware, c_string
+from ..contract import HEADER_BYTES, HEADER_SITE_OFFSET  # struct mcusplit_segment_header
 from ..errors import McusplitError
 
-HEADER_BYTES = 16                   # struct mcusplit_segment_header: link, site, depth, arg_bytes
 SITE_BUCKETS = 64                   # MCUSPLIT_SITE_BUCKETS: splits counted by call site
 STATS_WORDS = 7                     # struct mcusplit_stats: version, seg_size, seg_count, in_use, hwm, splits,
                                     # overflows
@@ -83,7 +83,7 @@ def pool_stats(read_words: ReadWords, symbols: PoolSymbols) -> dict[str, int]:
     overflows = int(read_words(symbols.stack_base, 1)[0] != CANARY)
     for i in range(count):
         base = symbols.pool_start + i * seg
-        hwm += read_words(base + seg - HEADER_BYTES + 4, 1)[0] != 0
+        hwm += read_words(base + seg - HEADER_BYTES + HEADER_SITE_OFFSET, 1)[0] != 0
         overflows += read_words(base, 1)[0] != CANARY
     splits = sum(read_words(symbols.site_splits, SITE_BUCKETS))
     return {"seg_size": seg, "segments": count, "in_use": count - free if free <= count else count,
@@ -133,8 +133,8 @@ def hot_sites(read_words: ReadWords, symbols: PoolSymbols, top: int = 3) -> list
     """The call sites that split most (at least twice), as the `@mcusplit v1 hot-split` lines: splits,
     bucket, and the latest call site a segment header recorded for that bucket (0: none left)."""
     counts = read_words(symbols.site_splits, SITE_BUCKETS)
-    sites = [read_words(symbols.pool_start + i * symbols.seg_size + symbols.seg_size - HEADER_BYTES + 4, 1)[0]
-             for i in range(symbols.seg_count)]
+    site_at = symbols.seg_size - HEADER_BYTES + HEADER_SITE_OFFSET
+    sites = [read_words(symbols.pool_start + i * symbols.seg_size + site_at, 1)[0] for i in range(symbols.seg_count)]
     ranked = sorted((b for b in range(SITE_BUCKETS) if counts[b] >= 2), key=lambda b: (-counts[b], b))[:top]
     out = []
     for bucket in ranked:
