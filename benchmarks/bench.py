@@ -13,7 +13,6 @@ divided by N, so start-up and printing cancel out. Variants:
   checks   mcusplit's prologue on every function LLVM gives one (check_elision = "none")
   leaf     the default: no checks on leaves and on small subtrees (check_elision = "leaf")
   full     and every check the analysis proves unnecessary (check_elision = "full")
-  r9       experiment: the limit in a reserved register r9 (Thumb-2 only; not shipped)
 
 and, for the split cost only:
 
@@ -40,12 +39,14 @@ from elftools.elf.elffile import ELFFile
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from baseline.llvm_stock import build_stock  # noqa: E402
+
 from mcusplit import boards, build, project  # noqa: E402
 from mcusplit.emu import qemu  # noqa: E402
 
 WORKLOADS = ROOT / "benchmarks" / "workloads"
 BOARDS = ["qemu-microbit", "qemu-mps2-an386", "qemu-mps2-an505"]
-VARIANTS = ["plain", "llvm", "checks", "leaf", "full", "r9", "noguard", "mpu", "tasks"]
+VARIANTS = ["plain", "llvm", "checks", "leaf", "full", "noguard", "mpu", "tasks"]
 SPLIT_ONLY = {"noguard": ("v8m.main",), "mpu": ("v7m", "v7em"), "tasks": ("v6m", "v7m", "v7em", "v8m.main")}
 PER_ITERATION = {"coremark_like": 4, "recursion": 4}          # workload -> N (runs N and 2N)
 SPLIT_COST = {"roundtrip": 100, "hotsplit": 100}   # N, 2N print the same number of digits
@@ -57,9 +58,10 @@ def build_variant(workload: str, board: str, variant: str, defines: dict[str, st
     guard = {"noguard": "none", "mpu": "mpu"}.get(variant, proj.pool.guard)
     proj = dataclasses.replace(proj, defines={**proj.defines, **defines}, check_elision=elision,
                                pool=dataclasses.replace(proj.pool, guard=guard))
-    style = {"llvm": "llvm", "r9": "r9"}.get(variant, "mcusplit")
-    result = build.build(proj, boards.load(board), out, split_stack=variant != "plain", prologue_style=style,
-                         jobs=1, task_hwm=variant == "tasks")
+    if variant == "llvm":
+        return build_stock(proj, boards.load(board), out, jobs=1).elf
+    result = build.build(proj, boards.load(board), out, split_stack=variant != "plain", jobs=1,
+                         task_hwm=variant == "tasks")
     return result.elf
 
 
@@ -111,8 +113,6 @@ def main() -> None:
         for board in args.boards.split(","):
             for variant in args.variants.split(","):
                 arch = boards.load(board).core.arch
-                if variant == "r9" and arch == "v6m":
-                    continue                              # the r9 experiment is Thumb-2 only
                 if variant in SPLIT_ONLY and (workload not in SPLIT_COST or arch not in SPLIT_ONLY[variant]):
                     continue
                 if workload in SPLIT_COST and variant == "plain":

@@ -46,9 +46,6 @@ static void guard_init(void)
 #endif
 }
 
-/* The register-limit experiment (morestack_r9_v7m.S) sets r9 here; nothing to do otherwise. */
-__attribute__((weak)) void mcusplit_check_register_init(void) {}
-
 void Reset_Handler(void)
 {
 #if !defined(__ARM_ARCH_6M__)
@@ -64,7 +61,6 @@ void Reset_Handler(void)
 #endif
     mcusplit_pool_init();
     guard_init();
-    mcusplit_check_register_init();
     mcusplit_board_init();
     mcusplit_console_init();
     mcusplit_exit(main());

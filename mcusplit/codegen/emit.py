@@ -85,20 +85,21 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int,
     return asm.read_text()
 
 
-def compile_module(ir_path: Path, display: str, core: Core, layout: Layout, work: Path,
-                   opt_level: int = 2, no_split_stack: tuple[str, ...] = (),
-                   prologue_style: str = "mcusplit", big_stack: tuple[str, ...] = ()) -> ModuleResult:
-    prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack, big_stack)
-    register_limit = prologue_style == "r9"
-    llvm_asm = generate_assembly(prepared, display, core, opt_level, ("-ffixed-r9",) if register_limit else ())
-    if prologue_style == "llvm":
-        rewritten = prologue.rewrite_stock(llvm_asm, core.thumb2, display)
-    else:
-        rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display,
-                                     register_limit=register_limit)
+def assemble(text: str, ir_path: Path, display: str, core: Core, work: Path) -> Path:
     asm_path = work / f"{ir_path.name}.s"
-    asm_path.write_text(rewritten.text)
+    asm_path.write_text(text)
     obj = work / f"{ir_path.name}.o"
     run_tool([*clang(), "-target", core.clang_target, f"-mcpu={core.clang_cpu}", "-c", asm_path, "-o", obj],
              f"{display} (assembling {asm_path.name})")
+    return obj
+
+
+def compile_module(ir_path: Path, display: str, core: Core, layout: Layout, work: Path,
+                   opt_level: int = 2, no_split_stack: tuple[str, ...] = (),
+                   big_stack: tuple[str, ...] = ()) -> ModuleResult:
+    """One module: prepared by the child, compiled by clang, its prologues rewritten, assembled."""
+    prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack, big_stack)
+    llvm_asm = generate_assembly(prepared, display, core, opt_level)
+    rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display)
+    obj = assemble(rewritten.text, ir_path, display, core, work)
     return ModuleResult(obj, plans, rewritten.checks, rewritten.elided, notes)

@@ -190,78 +190,8 @@ def _stub_bytes(thumb2: bool, arg_bytes: int) -> int:
     return (8 if thumb2 else 6) + (2 if arg_bytes else 0)
 
 
-LLVM_LIMIT_SYMBOL = "__mcusplit_llvm_limit"
-
-
-def rewrite_stock(text: str, thumb2: bool, display: str) -> RewriteResult:
-    """Keep LLVM's own prologue (the benchmark's baseline) and make it run on Cortex-M: the limit
-    comes from the word __mcusplit_llvm_limit instead of a Linux TLS slot through CP15 (which faults
-    on M-profile), and Thumb-1 moves get the flag-setting forms the assembler requires.
-    Uses firmware/core/morestack_llvm_v*m.S, which follows LLVM's __morestack contract.
-
-    The Thumb-2 limit address sits in a word just before the function: after the return path
-    would move the body (LLVM's contract puts it 8 bytes after the call), and after the function
-    is out of reach in large functions."""
-    lines = text.splitlines()
-    out: list[str] = []
-    checks: list[FunctionCheck] = []
-    typed: set[str] = set()
-    in_prologue = False
-    literal: str | None = None
-    counter = 0
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        s = _strip_comment(line)
-        m_type = _TYPE_FUNCTION.match(line)
-        if m_type:
-            typed.add(m_type.group("name").strip('"'))
-        m_label = _LABEL.match(s)
-        if thumb2 and m_label and m_label.group("name").strip('"') in typed:
-            ahead = lines[i + 1:i + 40]
-            if any(re.search(r"\bmrc\s+p15\b", a) for a in ahead):
-                counter += 1
-                literal = f".Lmcusplit_llvm_limit_address{counter}"
-                at, _ = _preamble_start(out)
-                out[at:at] = ["\t.p2align\t2", f"{literal}:", f"\t.long\t{LLVM_LIMIT_SYMBOL}"]
-        if _is_instruction(line):
-            mnemonic, ops = _instruction(line)
-            if mnemonic == "push" and ops == "{r4,r5}":
-                in_prologue = True
-            elif mnemonic == "pop" and ops == "{r4,r5}":
-                in_prologue = False
-            if mnemonic == "mrc" and "p15" in ops:
-                # mrc p15, #0, r4, c13, c0, #3 ; ldr r4, [r4, #4]  ->  ldr.w r4, <limit address> ; ldr r4, [r4]
-                out.append(f"\tldr.w\tr4, {literal}")
-                out.append("\tldr\tr4, [r4]")
-                i += 2
-                continue
-            if in_prologue and not thumb2:
-                if mnemonic == "mov" and re.fullmatch(r"r[45],#\d+", ops):
-                    line = line.replace("mov\t", "movs\t", 1)
-                elif mnemonic == "sub" and ops == "r5,r5,r4":
-                    line = line.replace("sub\t", "subs\t", 1)
-            if mnemonic in ("bl", "blx") and ops == "__morestack":
-                checks.append(FunctionCheck("", 0, 0, 0, 0, "llvm", display))
-        elif s.startswith(".long") and "__STACK_LIMIT" in s:
-            line = line.replace("__STACK_LIMIT", LLVM_LIMIT_SYMBOL)
-        out.append(line)
-        i += 1
-    out = [line for line in out if not _SPLIT_NOTE.match(line)]
-    result = "\n".join(out) + "\n"
-    if re.search(r"\bmrc\s+p15\b", result):
-        raise BuildError("internal error: a CP15 limit access survived the stock rewrite", display)
-    return RewriteResult(result, checks)
-
-
-# Register-limit mode (a measured experiment, not shipped; see docs/performance.md): r9 holds the
-# current stack's base + reserve + REGISTER_FAST_BYTES, so frames up to that many bytes check with
-# `cmp sp, r9; blo` and larger ones with `subw ip, sp, #(frame - fast); cmp ip, r9; blo`.
-REGISTER_FAST_BYTES = 64
-
-
 def rewrite(text: str, layout: Layout, thumb2: bool, plans: dict[str, FunctionPlan],
-            display: str, register_limit: bool = False) -> RewriteResult:
+            display: str) -> RewriteResult:
     """Rewrite every LLVM split-stack prologue in `text` (one module's assembly)."""
     lines = text.splitlines()
     rw = _FunctionRewriter(lines, layout, thumb2, display)
@@ -269,7 +199,7 @@ def rewrite(text: str, layout: Layout, thumb2: bool, plans: dict[str, FunctionPl
     checks: list[FunctionCheck] = []
     elided: list[FunctionCheck] = []
     small: set[str] = set()
-    if layout.leaf_allowance and not register_limit:
+    if layout.leaf_allowance:
         functions = _module_functions(lines, rw)
         with_prologue = {n for n, (_, frame, _) in functions.items()
                          if frame is not None and _safe_find(rw, functions[n][0]) is not None}

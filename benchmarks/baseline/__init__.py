@@ -1,0 +1,1 @@
+"""Baselines the benchmarks measure mcusplit against (not part of the product)."""

@@ -1,0 +1,65 @@
+"""`mcusplit build`: sources -> split-stack firmware (.elf, .bin, .hex, .map) for one board.
+
+The stages, each in its own module, imports running one way:
+
+    plan      what to build: the pool's layout, the runtime for the board, opt-outs, the C library
+    compile   frontend (C, Rust, IR -> bitcode) and codegen (split-stack prologues -> objects)
+    link      lld with the generated linker script, the C library and compiler-rt
+    postlink  the linked image as a whole: check elision, the proof for firmware with tasks
+    record    images (.bin, .hex), memory use, <name>.build.json
+
+A build without split stacks (--no-split-stack) takes the same path with every function opted
+out, so the two differ only in their prologues.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..boards import Board
+from ..demangle import name_matches
+from ..link import bigstack
+from ..link import libc as libc_link
+from ..link.link import link
+from ..project import Project
+from . import compile as compile_stage
+from . import plan as plan_stage
+from . import postlink, record
+from .record import BuildResult
+
+__all__ = ["BuildResult", "build"]
+
+
+def build(project: Project, board: Board, out_dir: Path, split_stack: bool = True, jobs: int | None = None,
+          progress: Callable[[str], None] | None = None, task_hwm: bool | None = None) -> BuildResult:
+    """task_hwm: link the __morestack that keeps per-task high-water marks (None: when the firmware
+    uses tasks; the benchmarks force it to measure its cost)."""
+    started = time.monotonic()
+    say = progress or (lambda message: None)
+    plan = plan_stage.make(project, board, out_dir, split_stack)
+    say(f"compiling {len(project.sources)} source(s) and the runtime for {board.name} ({board.core.key})")
+    compiled = compile_stage.compile_all(plan, jobs, task_hwm)
+    notes = list(compiled.notes) + check_names(plan, compiled)
+    say("linking")
+    elf = link_image(plan, compiled)
+    after = postlink.run(plan, elf, compiled.uses_tasks, say)
+    return record.write(plan, compiled, after, elf, notes + after.notes, time.monotonic() - started)
+
+
+def check_names(plan: plan_stage.BuildPlan, compiled: compile_stage.Compiled) -> list[str]:
+    """big_stack functions must exist; no_split_stack patterns that match nothing are noted."""
+    project = plan.project
+    defined = {p.name for p in compiled.plans}
+    bigstack.check_functions(project.big_stack, defined, libc_link.defined_symbols(plan.clib), plan.where)
+    return [f"{project.config_path}: note: no_split_stack entry '{pattern}' matches no function"
+            for pattern in project.no_split_stack if not any(name_matches(name, [pattern]) for name in defined)]
+
+
+def link_image(plan: plan_stage.BuildPlan, compiled: compile_stage.Compiled) -> Path:
+    clib = plan.clib
+    with libc_link.explain_missing(clib, plan.project.libc, plan.core):
+        return link(compiled.objects, plan.link_script, plan.out_dir / f"{plan.name}.elf",
+                    plan.out_dir / f"{plan.name}.map", plan.core, compiled.lazy_objects,
+                    clib.archives if clib else (), bigstack.link_flags(plan.project.big_stack))
