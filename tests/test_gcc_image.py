@@ -34,19 +34,22 @@ def _need_gcc() -> None:
         pytest.skip(reason)
 
 
-def build_with_gcc(out: Path, cpu: str, opt: str) -> tuple[Path, dict[str, int]]:
-    """The image and gcc's static frame of every function (from -fstack-usage)."""
+def build_with_gcc(out: Path, cpu: str, opt: str, relocs: bool = True, main: str = "main.c",
+                   cpu_flags: list[str] | None = None) -> tuple[Path, dict[str, int]]:
+    """The image and gcc's static frame of every function (from -fstack-usage). relocs: link with
+    --emit-relocs, as docs/analyzer.md asks of foreign images (exact address-taken functions)."""
     _need_gcc()
     out.mkdir(parents=True, exist_ok=True)
-    flags = [*CPUS[cpu], "-mthumb", opt, "-g", "-fstack-usage", "-ffunction-sections"]
+    target = cpu_flags or CPUS[cpu]
+    flags = [*target, "-mthumb", opt, "-g", "-fstack-usage", "-ffunction-sections"]
     objects = []
-    for name in ("main", "startup"):
-        obj = out / f"{name}.o"
-        subprocess.run([GCC, *flags, "-c", str(SOURCES / f"{name}.c"), "-o", str(obj)], check=True, cwd=out)
+    for source in (main, "startup.c"):
+        obj = out / Path(source).with_suffix(".o").name
+        subprocess.run([GCC, *flags, "-c", str(SOURCES / source), "-o", str(obj)], check=True, cwd=out)
         objects.append(str(obj))
     elf = out / "app.elf"
-    subprocess.run([GCC, *CPUS[cpu], "-mthumb", "-nostartfiles", "-nostdlib", "-T", str(SOURCES / "link.ld"),
-                    *objects, "-lgcc", "-o", str(elf)], check=True)
+    subprocess.run([GCC, *target, "-mthumb", "-nostartfiles", "-nostdlib", "-T", str(SOURCES / "link.ld"),
+                    *objects, "-lgcc", *(["-Wl,--emit-relocs"] if relocs else []), "-o", str(elf)], check=True)
     frames = {}
     for su in out.glob("*.su"):
         for line in su.read_text().splitlines():
@@ -68,13 +71,7 @@ def test_every_static_frame_equals_gccs_stack_usage(tmp_path, cpu, opt):
     assert len(frames) >= 9
 
 
-@pytest.mark.parametrize("cpu", sorted(CPUS))
-def test_contiguous_analysis_of_a_gcc_image(tmp_path, cpu):
-    elf, frames = build_with_gcc(tmp_path, cpu, "-O2")
-    analysis = analyze(elf, analysis_config.load(SOURCES / "mcusplit.toml"))
-    assert analysis.contiguous and analysis.stack_budget == 4096
-    assert not analysis.check_failures(), analysis.check_failures()
-    frame = 104 + 4 if cpu == "cortex-m4f" else 32 + 4
+def hand_count(cpu: str, frames: dict[str, int]) -> int:
     # Counted by hand from gcc's own frame sizes: the reset path through 11 frames of descend, an
     # interrupt at its deepest point (SysTick_Handler, then mid and leaf), and the fault handler
     # preempting that (any handler may preempt any other; none preempts itself).
@@ -82,9 +79,35 @@ def test_contiguous_analysis_of_a_gcc_image(tmp_path, cpu):
     systick = frames["SysTick_Handler"] + frames["mid"] + frames["leaf"]
     by_switch = (frames["Reset_Handler"] + frames["main"] + frames["sw"] + frames["deep"] + frames["mid"]
                  + frames["leaf"])
+    frame = 104 + 4 if cpu == "cortex-m4f" else 32 + 4
+    return max(recursion, by_switch) + frame + systick + frame
+
+
+@pytest.mark.parametrize("cpu", sorted(CPUS))
+def test_contiguous_analysis_of_a_gcc_image(tmp_path, cpu):
+    elf, frames = build_with_gcc(tmp_path, cpu, "-O2")
+    analysis = analyze(elf, analysis_config.load(SOURCES / "mcusplit.toml"))
+    assert analysis.contiguous and analysis.stack_budget == 4096
+    assert not analysis.check_failures(), analysis.check_failures()
     reset = analysis.entries[0]
     assert reset.name == "Reset_Handler"
-    assert reset.value >= max(recursion, by_switch) + frame + systick + frame
+    assert reset.value >= hand_count(cpu, frames)
+    sites = {i["function"]: i for i in analysis.indirect}
+    assert sites["dispatch"]["resolution"] == "address-taken"
+    assert sites["dispatch"]["targets"] == ["leaf", "mid", "deep"]
+
+
+@pytest.mark.parametrize("cpu", sorted(CPUS))
+def test_without_relocations_every_word_that_looks_like_a_function_counts(tmp_path, cpu):
+    """No --emit-relocs: address-taken functions are guessed from words equal to a function's
+    address, code included (on this image, at 0x40..0x300, some instruction words are): more targets,
+    so a bigger bound or a failed check (a cycle through dispatch), never a smaller one."""
+    elf, frames = build_with_gcc(tmp_path, cpu, "-O2", relocs=False)
+    analysis = analyze(elf, analysis_config.load(SOURCES / "mcusplit.toml"))
+    dispatch = {i["function"]: i for i in analysis.indirect}["dispatch"]
+    assert {"leaf", "mid", "deep"} <= set(dispatch["targets"])
+    failures = analysis.check_failures()
+    assert failures or analysis.entries[0].value >= hand_count(cpu, frames)
 
 
 def test_check_against_the_stack_size(tmp_path):
@@ -105,3 +128,24 @@ def test_without_a_recursion_bound_the_check_fails(tmp_path):
     elf, _ = build_with_gcc(tmp_path, "cortex-m3", "-O2")
     proc = run_cli("analyze", str(elf), "--check")
     assert proc.returncode == 1 and "without a bound" in proc.stderr
+
+
+def test_a_table_read_off_its_start_is_not_taken_for_the_table(tmp_path):
+    """B[i - 1] in code without types: every address-taken function, deep (3000 B) included."""
+    elf, _ = build_with_gcc(tmp_path, "cortex-m3", "-O2", main="table_offset.c")
+    analysis = analyze(elf)
+    sites = {i["function"]: i for i in analysis.indirect}
+    for caller in ("run", "run3"):
+        assert sites[caller]["resolution"] == "address-taken"
+        assert {"deep", "deep3"} <= set(sites[caller]["targets"])
+    assert analysis.entries[0].value >= 3000
+
+
+def test_the_fpu_used_under_softfp_gets_the_floating_point_exception_frame(tmp_path):
+    """-mfloat-abi=softfp: the ABI passes floats in core registers, but the code uses the FPU, so
+    exceptions stack the 104-byte frame (the image says so in .ARM.attributes)."""
+    fpu = ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=softfp"]
+    elf, _ = build_with_gcc(tmp_path, "cortex-m4f", "-O2", main="fpu_softfp.c", cpu_flags=fpu)
+    assert analyze(elf).exception_frame == 104 + 4
+    plain, _ = build_with_gcc(tmp_path / "m3", "cortex-m3", "-O2", main="fpu_softfp.c")
+    assert analyze(plain).exception_frame == 32 + 4

@@ -121,7 +121,7 @@ REGISTER_FAST_BYTES = 64
 
 def compile_stock(ir_path, display, core, layout, work, opt_level=2, no_split_stack=(), big_stack=()) -> ModuleResult:
     """compile_module with LLVM's prologue kept (compile.Codegen)."""
-    prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack, big_stack)
+    prepared, plans, notes, _ = prepare(ir_path, display, core, work, no_split_stack, big_stack)
     rewritten = rewrite_stock(generate_assembly(prepared, display, core, opt_level), core.thumb2, display)
     return ModuleResult(assemble(rewritten.text, ir_path, display, core, work), plans, rewritten.checks, [], notes)
 

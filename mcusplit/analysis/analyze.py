@@ -15,6 +15,7 @@ largest extras (deep - shallow) among the tasks that can enter it.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from dataclasses import dataclass, field
@@ -24,14 +25,14 @@ from ..contract import Layout
 from ..contract import exception_frame as contract_exception_frame
 from .callgraph import CallGraph
 from .config import AnalyzeConfig, ConfigError
-from .contiguous import UNBOUNDED_BYTES, ByteStep, ContiguousSolver, describe_bytes
+from .contiguous import OVERFLOW_BYTES, UNBOUNDED_BYTES, UNKNOWN_BYTES, ByteStep, ContiguousSolver, describe_bytes
 from .dwarf import LineTable
 from .elf import ElfError, Firmware
 from .model import CheckPlan, PathStep, Solver, describe, stack_bytes
 from .registry import Registry
 from .registry import read as read_registry
 from .stackwalk import StackWalker, walk_all
-from .steps import OVERFLOW, UNBOUNDED
+from .steps import OVERFLOW, UNBOUNDED, UNKNOWN
 
 GATE_CALL = "mcusplit_gate_call"            # firmware/tasks/sched.c: calls the gated functions
 # The scheduler (firmware/tasks/sched.c, mcusplit_tasks_run) runs these at the lowest priority:
@@ -138,8 +139,17 @@ class Analysis:
         if unbounded_cycles and not self.config.allow_unbounded:
             failures.append(f"unbounded: {len(unbounded_cycles)} recursion cycle(s) without a bound ("
                             + "; ".join(" → ".join(c["functions"]) for c in unbounded_cycles[:3]) + ")")
+        # Whatever value an entry point ends with that is not a number fails, whatever produced it.
+        worst = max([self.pool_needed, *(e.value for e in self.entries)])
+        unknown, unbounded = (UNKNOWN_BYTES, UNBOUNDED_BYTES) if self.contiguous else (UNKNOWN, UNBOUNDED)
+        if worst >= unknown and not failures:
+            failures.append("the worst case is unknown: " + ("; ".join(self.notes) or "see the report"))
+        elif worst >= unbounded and not unbounded_cycles and not self.config.allow_unbounded:
+            failures.append("the worst case is unbounded")
+        if self.contiguous and OVERFLOW_BYTES <= worst < UNBOUNDED_BYTES:
+            failures.append("a static stack can overflow (code on it needs more than its size)")
         if self.contiguous:
-            if self.pool_needed < UNBOUNDED_BYTES:
+            if self.pool_needed < OVERFLOW_BYTES:
                 if self.stack_budget is None:
                     failures.append("the stack's size is unknown: pass --stack-size or define __StackLimit")
                 elif self.pool_needed > self.stack_budget:
@@ -292,6 +302,7 @@ class Prepared:
     notes: list[str] = field(default_factory=list)     # annotations that match nothing here
     initial_sp: int = 0
     exception_frame: int = 36
+    nodes: list[tuple[int, int]] = field(default_factory=list)   # (vector, handler) of the nesting model
 
 
 @dataclass
@@ -365,7 +376,15 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
         reset_room = initial_sp - stack_base if stack_base is not None else layout.fresh_room(0)
     else:
         reset_room = 0
-    handlers = sorted({v & ~1 for v in vectors[2:] if v and (v & ~1) in infos and (v & ~1) != reset})
+    handlers, nodes = _handler_nodes(vectors, infos, reset, walker)
+    dynamic = _dynamic_vectors(walker, fw, vectors)
+    if dynamic:
+        # A vector table moved at run time (SCB->VTOR) may hold any address-taken function.
+        extra = sorted(f for f in graph.address_taken if f not in handlers and f != reset)
+        handlers += extra
+        nodes += [(1000 + i, f) for i, f in enumerate(extra)]
+        notes.append(f"the vector table moves at run time ({dynamic}): every address-taken function is counted "
+                     "as an interrupt handler that may preempt anything")
     if config.nesting == "priority":
         names = {infos[h].name for h in handlers}
         for name in config.priorities:
@@ -376,38 +395,88 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
     if SCHEDULER in graph.by_name:
         named = {fw.by_name[n].address for n in SCHEDULER_HANDLERS if n in fw.by_name}
         lowest = frozenset(h for h in handlers if h in named and infos[h].name not in config.priorities)
+    frame = contract_exception_frame(fw.hard_float or fw.has_fp_attribute or walker.uses_fp)
+    if layout is not None:
+        layout = dataclasses.replace(layout, exception_frame=frame)
     return Prepared(fw, layout, walker, infos, graph, bounds, cycles, reset, reset_room, handlers, config,
-                    registry, lowest, notes, initial_sp, exception_frame(fw))
+                    registry, lowest, notes, initial_sp, frame, nodes)
 
 
-def _nesting(p: Prepared, make, chain):
-    """(model text, solver of each handler, the thread's preempting list) for the configured
-    nesting; make(preempting) builds a solver; chain(nesting) gives the solver per active set."""
-    config, infos, handlers = p.config, p.infos, p.handlers
+# Exceptions that preempt whatever the configured nesting says (fixed or configurable above all
+# interrupts in practice): NMI, HardFault, MemManage, BusFault, UsageFault, SecureFault.
+FAULT_VECTORS = range(2, 8)
+
+
+def _handler_nodes(vectors: list[int], infos: dict, reset: int, walker) -> tuple[list[int], list[tuple[int, int]]]:
+    """The handlers (functions) and the nesting's nodes: one per vector, since a function behind k
+    vectors (an IPSR dispatcher) can be active k times. A handler that never returns (the runtime's
+    fault handler) counts once: nothing it preempts ever resumes."""
+    nodes: list[tuple[int, int]] = []
+    seen_noreturn: set[int] = set()
+    for number, value in enumerate(vectors):
+        f = value & ~1
+        if number < 2 or not value or f not in infos or f == reset:
+            continue
+        if f in walker.noreturn:
+            if f in seen_noreturn:
+                continue
+            seen_noreturn.add(f)
+        nodes.append((number, f))
+    return sorted({f for _, f in nodes}), nodes
+
+
+def _dynamic_vectors(walker, fw: Firmware, vectors: list[int]) -> str | None:
+    """Where code moves the vector table somewhere else than the linked one (a RAM copy to install
+    handlers at run time, CMSIS NVIC_SetVector style), or None."""
+    table = fw.by_name.get("__isr_vector")
+    known = {table.address} if table is not None else set()
+    section = next((s for s in fw.sections if s.name in (".vectors", ".isr_vector")), None)
+    if section is not None:
+        known.add(section["sh_addr"])
+    for address, value in walker.vtor_writes:
+        values = {v for v in ({value[1]} if value and value[0] == "c" else
+                              value[1] if value and value[0] == "s" else set())}
+        if not values or not values <= known:
+            return f"a store to SCB->VTOR at {address:#x}"
+    return None
+
+
+def _nesting(p: Prepared, make):
+    """(model text, the solver of each handler function, the thread's preempting list) for the
+    configured nesting, over the vectors' nodes; make(preempting) builds a solver."""
+    config, infos, nodes = p.config, p.infos, p.nodes
     solver_of: dict = {}
-    if not handlers:
+    if not nodes:
         return "no interrupt handlers", solver_of, []
     if config.nesting == "none":
-        inner = make([])
-        solver_of = dict.fromkeys(handlers, inner)
-        return "handlers never preempt each other (configured)", solver_of, [(h, inner) for h in handlers]
+        faults = [n for n in nodes if n[0] in FAULT_VECTORS]
+        fault_solver = _chain_solvers(faults, make)
+        inner = make([(f, fault_solver(frozenset([v]))) for v, f in faults])
+        for v, f in nodes:
+            solver_of.setdefault(f, fault_solver(frozenset([v])) if v in FAULT_VECTORS else inner)
+        return ("handlers never preempt each other (configured); faults preempt them", solver_of,
+                [(f, fault_solver(frozenset([v])) if v in FAULT_VECTORS else inner) for v, f in nodes])
     if config.nesting == "priority":
-        priority = {h: 1 << 16 if h in p.lowest else config.priorities.get(infos[h].name, -1) for h in handlers}
-        for h in sorted(handlers, key=lambda h: priority[h]):
-            more_urgent = [(o, solver_of[o]) for o in handlers if priority[o] < priority[h] and o in solver_of]
-            solver_of[h] = make(more_urgent)
+        priority = {v: 1 << 16 if f in p.lowest else config.priorities.get(infos[f].name, -1) for v, f in nodes}
+        node_solver: dict[int, object] = {}
+        for v, f in sorted(nodes, key=lambda n: priority[n[0]]):
+            more_urgent = [(g, node_solver[w]) for w, g in nodes if priority[w] < priority[v] and w in node_solver]
+            node_solver[v] = make(more_urgent)
+            solver_of.setdefault(f, node_solver[v])
         return ("nesting by the configured priorities (faults and unlisted handlers preempt everything)",
-                solver_of, [(h, solver_of[h]) for h in handlers])
-    nesting = [h for h in handlers if h not in p.lowest]
+                solver_of, [(f, node_solver[v]) for v, f in nodes])
+    nesting = [(v, f) for v, f in nodes if f not in p.lowest]
     model = (f"priorities unknown: any of the {len(nesting)} handler(s) may preempt any other "
              f"(nesting up to {len(nesting) + bool(p.lowest)} deep)")
     if p.lowest:
         model += f"; the scheduler's {len(p.lowest)} run at the lowest priority"
-    active_solvers = chain(nesting)
-    solver_of = {h: active_solvers(frozenset([h])) for h in nesting}
+    active_solvers = _chain_solvers(nesting, make)
+    for v, f in nesting:
+        solver_of.setdefault(f, active_solvers(frozenset([v])))
     if p.lowest:
         solver_of.update(dict.fromkeys(p.lowest, active_solvers(frozenset())))
-    return model, solver_of, [(h, solver_of[h]) for h in handlers]
+    return model, solver_of, [(f, solver_of[f] if f in p.lowest else active_solvers(frozenset([v])))
+                              for v, f in nodes]
 
 
 def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True, ignore_unknown: bool = False) -> Solution:
@@ -417,7 +486,7 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True, ignore
     def make(preempting):
         return Solver(graph, layout, bounds, preempting, plan=plan, ignore_unknown=ignore_unknown)
 
-    model, solver_of, thread_preempting = _nesting(p, make, lambda nesting: _chain_solvers(nesting, make))
+    model, solver_of, thread_preempting = _nesting(p, make)
     thread = make(thread_preempting)
 
     def path(solver: Solver, f: int, room: int, via: str = "entry") -> list[PathStep]:
@@ -454,7 +523,7 @@ def solve_contiguous(p: Prepared) -> tuple[str, list[EntryResult], int, list[str
     def make(preempting):
         return ContiguousSolver(graph, bounds, p.exception_frame, preempting)
 
-    model, solver_of, thread_preempting = _nesting(p, make, lambda nesting: _chain_solvers(nesting, make))
+    model, solver_of, thread_preempting = _nesting(p, make)
     thread = make(thread_preempting)
     entries = [EntryResult(infos[p.reset].name, "reset", p.reset, 0, thread.worst[p.reset], [],
                            byte_path=thread.worst_path(p.reset), unit="bytes")]
@@ -478,24 +547,24 @@ def solve_contiguous(p: Prepared) -> tuple[str, list[EntryResult], int, list[str
 EXACT_CHAIN_HANDLERS = 8
 
 
-def _chain_solvers(nesting: list[int], make):
-    """For nesting = "any": the solver for code running while a set of handlers is active.
+def _chain_solvers(nesting: list[tuple[int, int]], make):
+    """For nesting = "any": the solver for code running while a set of vectors is active.
 
     An exception cannot preempt itself (the NVIC holds a second request pending until the active
-    one returns), so a chain of nested handlers has each handler at most once. A function serving
-    several vectors (Default_Handler) counts once too: it is the model the report states."""
+    one returns), so a chain of nested handlers has each vector at most once; a function behind
+    several vectors may be active once per vector."""
     memo: dict[frozenset[int], object] = {}
 
     if len(nesting) > EXACT_CHAIN_HANDLERS:
         layer = make([])
         for _ in range(len(nesting) - 1):
-            layer = make([(h, layer) for h in nesting])
-        top = make([(h, layer) for h in nesting])
+            layer = make([(f, layer) for _, f in nesting])
+        top = make([(f, layer) for _, f in nesting])
         return lambda active: top if not active else layer
 
     def solver(active: frozenset[int]):
         if active not in memo:
-            preempting = [(h, solver(active | {h})) for h in nesting if h not in active]
+            preempting = [(f, solver(active | {v})) for v, f in nesting if v not in active]
             memo[active] = make(preempting)
         return memo[active]
 
@@ -571,7 +640,8 @@ def _registered_tasks(p: Prepared, plan: CheckPlan | None, paths: bool,
     return entries, gates, total
 
 
-def _reachable(p: Prepared) -> set[int]:
+def reachable(p: Prepared) -> set[int]:
+    """Functions some entry point (reset, a handler, a task) calls, directly or not."""
     roots = [p.reset, *p.handlers, *(t.address for t in p.registry.tasks),
              *(p.graph.by_name[n] for n in p.config.tasks)]
     seen, work = set(roots), list(roots)
@@ -592,11 +662,11 @@ def _analyze(elf: Path, config: AnalyzeConfig | None, stack_size: int | None = N
     def source(address: int) -> str | None:
         return lines.lookup(address) if lines else None
 
-    reachable = _reachable(p)
+    reached = reachable(p)
     unresolved = [{"function": info.name, "call_site": call.address, "source": source(call.address)}
                   for info, call in graph.unresolved()]
     unknowns = [{"function": info.name, "address": u.address, "source": source(u.address), "reason": u.reason,
-                 "reachable": info.address in reachable}
+                 "reachable": info.address in reached}
                 for info in infos.values() for u in info.unknowns]
     indirect = [{"function": info.name, "call_site": call.address, "kind": call.kind,
                  "resolution": call.resolution, "source": source(call.address),

@@ -9,17 +9,19 @@ An indirect call (or indirect tail call) gets its targets, in this order:
 4. the pointer was loaded from a table in read-only memory whose every word is a function's
    address: all of that table's functions (`table:<object>`); a table in RAM is never used this
    way, because the program may store anything into it;
-5. types (`type`): when the compiler's call-graph section describes the caller, the address-taken
-   functions whose type id is one its indirect calls use, plus the address-taken functions the
+5. types (`type`): when the build recorded the caller's indirect calls (`.mcusplit.signatures`:
+   their IR signatures, after the ABI's lowering, which compatible C types share), the
+   address-taken functions with one of those signatures, or with no parameters and the same
+   return type (a function defined without a prototype), plus the address-taken functions the
    section does not describe (code built elsewhere: their type is unknown, so they may match);
 6. code the section does not describe (assembly, libraries, images built elsewhere): every
    address-taken function (`address-taken`).
 
 A function is address-taken when its address (with the Thumb bit) appears as a word of the image's
 data or literal pools (outside the vector table: the hardware calls those, not the code) or is a
-constant some code materializes (`movw`/`movt`, `adr`, a literal load). An address that code
-computes in another way is not seen; casting a function to an incompatible type and calling it
-(undefined behaviour in C) defeats the type match: both are documented limits.
+pc-relative address some code computes (`adr`); with relocations (mcusplit links keep them) it is
+any function a relocation other than a branch refers to. Calling a function through a pointer of
+an incompatible type (undefined behaviour in C) defeats the type match: a documented limit.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, replace
 
+from ..demangle import demangle
+from ..sigsection import parse as parse_signatures
 from .elf import Firmware
 from .functions import CallSite, FunctionInfo
-from .llvm_callgraph import CallGraphError, Record
-from .llvm_callgraph import parse as parse_call_graph
 
 
 @dataclass
@@ -57,24 +59,22 @@ class CallGraph:
         self.type_notes: list[str] = []
         self._tables: dict[int, list[int] | None] = {}
         self._registry = registry_targets or {}
-        self.records = self._read_records()
-        for address, record in self.records.items():
-            if address in infos:
-                infos[address].typed = True
-                infos[address].callee_types = record.callee_types
+        self.signatures, callers = self._read_signatures()
+        for info in infos.values():
+            # typed: its indirect calls are C's (recorded); a function with assembly has no entry
+            if info.name in self.signatures and info.name in callers:
+                info.typed = True
+                info.callee_signatures = frozenset(callers[info.name])
         self.address_taken = self._address_taken(vector_table)
         self._resolve_indirect(indirect_config or {})
         self._tarjan()
 
     # ---- what the image says about types and addresses ----
-    def _read_records(self) -> dict[int, Record]:
-        if self.fw.call_graph_section is None:
-            return {}
-        try:
-            return parse_call_graph(self.fw.call_graph_section)
-        except CallGraphError as exc:
-            self.type_notes.append(f"{exc.message}: indirect calls resolved without types")
-            return {}
+    def _read_signatures(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        if self.fw.signatures_section is None:
+            return {}, {}
+        defined, indirect = parse_signatures(self.fw.signatures_section)
+        return ({demangle(k): v for k, v in defined.items()}, {demangle(k): v for k, v in indirect.items()})
 
     def _address_taken(self, vector_table: tuple[int, int] | None) -> set[int]:
         references = self.fw.reference_targets
@@ -117,12 +117,14 @@ class CallGraph:
         return (obj.name, targets) if targets else None
 
     def _by_type(self, caller: FunctionInfo) -> tuple[int, ...] | None:
-        if not caller.typed or not caller.callee_types:
+        if not caller.typed or not caller.callee_signatures:
             return None
+        wanted = caller.callee_signatures
+        returns = {sig.split(" (", 1)[0] for sig in wanted}
         out = []
         for f in sorted(self.address_taken):
-            record = self.records.get(f)
-            if record is None or not record.type_id or record.type_id in caller.callee_types:
+            sigs = self.signatures.get(self.info[f].name)
+            if sigs is None or sigs & wanted or any(sig.endswith(" ()") and sig[:-3] in returns for sig in sigs):
                 out.append(f)
         return tuple(out)
 
@@ -159,7 +161,11 @@ class CallGraph:
             return replace(call, targets=names_to_addresses(site_key, config[site_key]), resolution="config")
         if info.name in config:
             return replace(call, targets=names_to_addresses(info.name, config[info.name]), resolution="config")
-        if call.table is not None:
+        if call.table is not None and info.typed and (obj := self.fw.object_at(call.table)) is not None \
+                and obj.address == call.table:
+            # The pointer came from the table's start plus an index the walk cannot bound: only C
+            # semantics keep that index inside the table, so only code the build compiled (from C,
+            # Rust or IR: typed) gets the table's entries; anything else may read past it.
             table = self._function_table(call.table)
             if table is not None:
                 name, entries = table
@@ -167,11 +173,11 @@ class CallGraph:
                 self.inferences.append(Inference(info.name, call.address, name, [self.info[t].name for t in targets]))
                 return replace(call, targets=targets, resolution=f"table:{name}")
         typed = self._by_type(info)
-        if typed is not None:
+        if typed:
             return replace(call, targets=typed, resolution="type")
-        if not info.typed:
+        if typed is None and self.address_taken:
             return replace(call, targets=tuple(sorted(self.address_taken)), resolution="address-taken")
-        return replace(call, resolution="unresolved")
+        return replace(call, resolution="unresolved")          # no possible target: nothing to trust
 
     def unresolved(self) -> list[tuple[FunctionInfo, CallSite]]:
         return [(info, call) for info in self.info.values() for call in info.calls if call.unresolved]

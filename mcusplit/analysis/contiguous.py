@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from .callgraph import CallGraph
 from .periodic import MAX_LAYERS, unroll
 
-UNBOUNDED_BYTES = 1 << 50          # sentinels above any real byte count
+OVERFLOW_BYTES = 1 << 49           # sentinels above any real byte count
+UNBOUNDED_BYTES = 1 << 50
 UNKNOWN_BYTES = 1 << 51
 
 
 def badd(a: int, b: int) -> int:
-    return max(a, b) if a >= UNBOUNDED_BYTES or b >= UNBOUNDED_BYTES else a + b
+    return max(a, b) if a >= OVERFLOW_BYTES or b >= OVERFLOW_BYTES else a + b
 
 
 def describe_bytes(value: int) -> str:
@@ -29,6 +30,8 @@ def describe_bytes(value: int) -> str:
         return "unknown"
     if value >= UNBOUNDED_BYTES:
         return "unbounded"
+    if value >= OVERFLOW_BYTES:
+        return "overflow"
     return f"{value} B"
 
 
@@ -70,9 +73,12 @@ class ContiguousSolver:
                 below = callee(target)
                 if below is None:
                     continue
-                worst = max(worst, below if call.stack is not None else badd(call.depth, below))
+                if call.stack is None:
+                    worst = max(worst, badd(call.depth, below))
+                elif badd(call.depth, below) >= call.stack_room:
+                    worst = max(worst, OVERFLOW_BYTES)   # the callee runs past the static stack's bottom
         if any(used + self.exception_frame > size for size, _, used in info.static_frames.values()):
-            return UNKNOWN_BYTES                # a static stack of its own may overflow: not this budget
+            return max(worst, OVERFLOW_BYTES)   # its own use of a static stack does not fit it
         return worst
 
     def _solve(self) -> None:

@@ -11,6 +11,7 @@ from elftools.elf.elffile import ELFFile
 
 from ..demangle import demangle
 from ..errors import McusplitError
+from ..sigsection import SECTION as SIGNATURES_SECTION
 
 SHF_WRITE = 0x1
 SHF_ALLOC = 0x2
@@ -82,8 +83,8 @@ class Firmware:
                             and s["sh_type"] == "SHT_PROGBITS" and s["sh_size"]]
                 self.ram = [(s["sh_addr"], s["sh_addr"] + s["sh_size"]) for s in self.sections
                             if s["sh_flags"] & SHF_ALLOC and s["sh_flags"] & SHF_WRITE and s["sh_size"]]
-                call_graph = next((s for s in self.sections if s.name == ".llvm.callgraph"), None)
-                self.call_graph_section = call_graph.data() if call_graph is not None else None
+                signatures = next((s for s in self.sections if s.name == SIGNATURES_SECTION), None)
+                self.signatures_section = signatures.data() if signatures is not None else None
                 symtab = elf.get_section_by_name(".symtab")
                 if symtab is None:
                     raise ElfError("no symbol table (stripped?); mcusplit needs the unstripped ELF", str(path))
@@ -92,6 +93,7 @@ class Firmware:
                 self._read_symbols(symtab, elf.get_section(symtab["sh_link"]))
                 self.mapping.sort()
                 self.has_dwarf = elf.has_dwarf_info()
+                self.has_fp_attribute = self._fp_attribute(elf)
                 self.reference_targets = self._references(elf)
         except ElfError:
             raise
@@ -158,6 +160,23 @@ class Firmware:
                     if 0 <= at <= len(data) - 4:
                         targets.add(int.from_bytes(data[at:at + 4], "little") & ~1)
         return targets if found else None
+
+    @staticmethod
+    def _fp_attribute(elf) -> bool:
+        """Tag_FP_arch in .ARM.attributes: the code may use the FPU (softfp images too, whose ELF
+        flags say nothing), so exception frames may carry its state."""
+        section = elf.get_section_by_name(".ARM.attributes")
+        if section is None:
+            return False
+        try:
+            for sub in section.iter_subsections():
+                for subsub in sub.iter_subsubsections():
+                    for attribute in subsub.iter_attributes():
+                        if attribute.tag == "TAG_FP_ARCH" and attribute.value:
+                            return True
+        except (ELFError, ValueError, KeyError, IndexError, AttributeError, TypeError):
+            return False
+        return False
 
     @property
     def hard_float(self) -> bool:

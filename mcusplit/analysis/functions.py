@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 
 # The runtime's stack switchers: modelled by the segment model, never walked.
 MORESTACK = ("__morestack", "__morestack_args", "__morestack_r3", "__morestack_args_r3")
-# The scheduler's PendSV handler (firmware/tasks/switch_v*.S) sets PSP to the next task's: expected.
-CONTEXT_SWITCH = ("PendSV_Handler", "mcusplit_context_switch")
 RUNTIME_INTERNAL = (*MORESTACK, "mcusplit_report_exhausted_v6m")
 
 
@@ -65,8 +63,8 @@ class FunctionInfo:
     static_frames: dict[str, tuple[int, int, int]] = field(default_factory=dict)   # static stack -> (size, top, depth)
     constants: set[int] = field(default_factory=set)   # values it materializes (address-taken functions)
     pc_relative: set[int] = field(default_factory=set)  # addresses it computes from pc (adr)
-    typed: bool = False                    # the compiler's call-graph section describes it
-    callee_types: frozenset[int] = frozenset()   # type ids of its indirect calls (call-graph section)
+    typed: bool = False                    # the build recorded its IR signature (.mcusplit.signatures)
+    callee_signatures: frozenset[str] = frozenset()   # IR signatures of its indirect calls
 
     @property
     def split(self) -> bool:

@@ -111,15 +111,18 @@ class Solver:
                         parts.append(self._minimal(call.depth) if call.stack is None else Step.const(0))
                     continue
                 if call.stack is not None:
+                    callee = self.g.info.get(target)
+                    checked = callee is None or (callee.check is not None and target not in self.plan.dropped)
                     parts.append(Step.const(need(static_room(self.layout, call.stack_top, call.stack_room,
-                                                             call.depth))))
+                                                             call.depth, checked))))
                 else:
                     parts.append(need.shift(call.depth))
         for size, top, depth in info.static_frames.values():
             if size - depth - self.layout.guard_bytes < 0:
                 parts.append(Step.const(OVERFLOW))
             elif self.irq is not None:
-                parts.append(Step.const(self.irq(static_room(self.layout, top, size, depth)
+                # the exception frame is pushed without a check: the real room, as for unchecked code
+                parts.append(Step.const(self.irq(static_room(self.layout, top, size, depth, checked=False)
                                                  - self.layout.exception_frame)))
         if self.irq is not None:
             parts.append(self.irq.shift(info.frame + self.layout.exception_frame))
@@ -245,10 +248,16 @@ class Solver:
         return path
 
 
-def static_room(layout: Layout, top: int, size: int, depth: int) -> int:
+def static_room(layout: Layout, top: int, size: int, depth: int, checked: bool = True) -> int:
     """Room at `depth` below the top of a static stack: its real room, or less where a check would
-    see less (a check reads sp mod SEG, whatever stack it runs on)."""
-    return min(size - depth, (top - depth) % layout.segment_size)
+    see less (a check reads sp mod SEG, whatever stack it runs on). checked=False: the function
+    entered there has no check of its own; at a segment-aligned sp (a big stack's top) a check would
+    read 0, but that function's frame has the real room, and checks below it read SEG - depth' until
+    SEG: so SEG, never more (the callees' checks still see sp mod SEG)."""
+    seen = (top - depth) % layout.segment_size
+    if not checked and seen == 0 and size - depth >= layout.segment_size:
+        seen = layout.segment_size
+    return min(size - depth, seen)
 
 
 def _normalize(layer: dict[int, Step]) -> tuple[object, int]:
@@ -296,7 +305,10 @@ def stack_bytes(graph: CallGraph, bounds: dict[int, int], exception_frame: int,
                     continue
                 if below is None:
                     return None
-                worst = max(worst, below if call.stack is not None else call.depth + below)
+                if call.stack is None:
+                    worst = max(worst, call.depth + below)
+                elif call.depth + below + exception_frame > call.stack_room:
+                    return None                     # the callee overflows the static stack it runs on
         if any(used > size for size, _, used in info.static_frames.values()):
             return None                             # a static stack of its own overflows
         return worst

@@ -27,16 +27,16 @@ from dataclasses import dataclass
 from ..contract import decode_check
 from . import insnclass as K
 from .elf import Firmware, Symbol
-from .functions import CONTEXT_SWITCH, MORESTACK, RUNTIME_INTERNAL, CallSite, FunctionInfo, SplitCheck, Unknown
+from .functions import MORESTACK, RUNTIME_INTERNAL, CallSite, FunctionInfo, SplitCheck, Unknown
 from .thumb import Insn, branch_target, decode_with_gaps, immediate, operands, register, register_list
 
-_THUNK = re.compile(r"^__\w*Thunk_(?P<target>.+)$")
 # GCC's Thumb-1 switch helpers (libgcc): `bl __gnu_thumb1_case_uqi` with the index in r0 and the
 # table of offsets right after the bl; the helper returns into the chosen case. name -> (entry
 # width, signed, the helper's own frame).
 CASE_HELPERS = {"__gnu_thumb1_case_sqi": (1, True, 4), "__gnu_thumb1_case_uqi": (1, False, 4),
                 "__gnu_thumb1_case_shi": (2, True, 8), "__gnu_thumb1_case_uhi": (2, False, 8),
                 "__gnu_thumb1_case_si": (4, True, 8)}
+VTOR = 0xE000ED08          # SCB->VTOR: a store here moves the vector table
 MAX_SET = 1024              # jump tables with more entries than this are unknown
 MAX_STEPS = 400_000         # per function: beyond this the walk gives up (unknown)
 MAX_DEPTHS = 32             # distinct stack depths at one address: a loop that grows the stack
@@ -73,12 +73,24 @@ _SINGLE_DEST = re.compile(
     r"adr|mrs|ldr|ldrb|ldrh|ldrsb|ldrsh|ldrt|ldrbt|ldrht|ldrsbt|ldrsht|ldrex|ldrexb|ldrexh|lda|ldab|ldah|"
     r"vmrs|qadd|qsub|sel|usad8|smmul|smmla|smulbb|smulbt|smultb|smultt|smulwb|smulwt|smlabb)$")
 # Instructions that write no register at all (the others may write the first operand at least).
-_NO_DEST = re.compile(r"^(cmp|cmn|tst|teq|str\w*|stm\w*|stl\w*|push|vpush|vst\w*|pld\w*|pli|it\w*|nop|"
+_NO_DEST = re.compile(r"^(cmp|cmn|tst|teq|str(?!ex)\w*|stm\w*|stl(?!ex)\w*|push|vpush|vst\w*|pld\w*|pli|it\w*|nop|"
                       r"wfi|wfe|sev|yield|dmb|dsb|isb|svc|bkpt|cps\w*|msr|vmsr|vcmp\w*|dbg|clrex|csdb)$")
-# Instructions that leave the condition flags alone (a compare's bound survives them).
-_KEEPS_FLAGS = re.compile(r"^(ldr\w*|str\w*|ldm\w*|stm\w*|push|pop|vpush|vpop|vldr|vstr|vldm\w*|vstm\w*|"
-                          r"mov|movw|movt|add|addw|sub|subw|adr|nop|uxtb|uxth|sxtb|sxth|vmov|vadd\S*|"
-                          r"vsub\S*|vmul\S*|vdiv\S*|vcvt\S*|dmb|dsb|isb)$")
+# Mnemonics ending in "s" that do not set the condition flags (multiply-subtract, reads of special
+# registers); every other data-processing mnemonic sets them only with its S suffix, and no
+# floating-point instruction does except `vmrs APSR_nzcv, fpscr`.
+_S_WITHOUT_FLAGS = frozenset({"mls", "mrs", "smmls", "smmlsr"})
+
+
+def _sets_flags(base: str, ops: str) -> bool:
+    if base in ("cmp", "cmn", "tst", "teq"):
+        return True
+    if base == "vmrs" or base == "msr":
+        return "apsr" in ops.lower()
+    if base.startswith("v") or base in _S_WITHOUT_FLAGS:
+        return False
+    return base.endswith("s")
+
+
 _CONDITIONS_UNSIGNED_BOUND = {"ls": 0, "lo": -1, "cc": -1}   # taken: index <= bound + delta
 
 
@@ -173,6 +185,17 @@ class StackWalker:
         # as an entry of its own, named after the function it is in.
         self.synthetic: dict[int, Symbol] = {}
         self.pending_synthetic: list[Symbol] = []
+        # The runtime's scheduler switch (firmware/tasks/switch_v*.S) may write PSP and return into
+        # another task: trusted only when it is the runtime's (its own symbol, and the scheduler).
+        switch = fw.by_name.get("mcusplit_context_switch")
+        self.context_switch = switch.address if switch is not None and "mcusplit_tasks_run" in fw.by_name else None
+        # The runtime's setjmp/longjmp (firmware/core/setjmp.S): longjmp ends a path (it resumes at a
+        # setjmp, whose walk counts what the jump does there); recognised with its release helper.
+        self.runtime_longjmp = "mcusplit_release_segments" in fw.by_name
+        # The walk met a floating-point instruction: exceptions may stack the FP frame (set by the
+        # walk, so bytes of data that decode as one do not count).
+        self.uses_fp = False
+        self.vtor_writes: list[tuple[int, tuple | None]] = []   # (address, value stored) into SCB->VTOR
 
     # ---- decoding -------------------------------------------------------------------------
     def extent(self, sym: Symbol) -> tuple[int, int]:
@@ -234,9 +257,6 @@ class StackWalker:
                         and branch_target(first.ops) == address:
                     return start, "direct"
             return None, "unresolved"
-        m = _THUNK.match(sym.name)
-        if m and m.group("target") in self.by_name:
-            return self.by_name[m.group("target")].address, "veneer"
         return address, "direct"
 
     def entry_inside(self, address: int) -> int | None:
@@ -277,9 +297,19 @@ class StackWalker:
             info.frame = CASE_HELPERS[sym.name][2]      # modelled at every call (_case_table)
             info.returns = True
             return info
+        if sym.name in ("longjmp", "_longjmp") and self.runtime_longjmp:
+            return info                                 # never returns to its caller; see setjmp
+        if sym.name in ("setjmp", "_setjmp") and self.runtime_longjmp:
+            # A longjmp back here gives the skipped segments back from this very stack.
+            release = self.by_name["mcusplit_release_segments"].address
+            info.calls.append(CallSite(start, 0, (release,), "call", "direct"))
         check = self.split_check(start)
         info.check = check
-        _Walk(self, info, start, end, check.body if check else start).run()
+        walk = _Walk(self, info, start, end, check.body if check else start)
+        if info.calls:                                  # calls modelled before the walk (setjmp)
+            for call in info.calls:
+                walk.call(call)
+        walk.run()
         return info
 
 
@@ -397,6 +427,8 @@ class _Walk:
     # -- one instruction --
     def step(self, ins: Insn, state: _State) -> _State | None:
         kind = K.classify(ins.base, ins.ops)
+        if ins.base[0] == "v":
+            self.w.uses_fp = True
         after_call = None
         if kind == K.PLAIN:
             self.plain(ins, state)
@@ -458,6 +490,20 @@ class _Walk:
             state.regs.pop(register(wb.group(1)), None)
 
     def arith(self, base: str, a: tuple | None, b: tuple | None) -> tuple | None:
+        if base in ("and", "ands") and (a is None) != (b is None):
+            mask = _values(b if a is None else a)           # x & m takes only the values m allows
+            if mask is not None and len(mask) == 1 and next(iter(mask)) < MAX_SET:
+                m = next(iter(mask))
+                return _make(v for v in range(m + 1) if v & ~m == 0)
+        if base in ("lsr", "lsrs") and a is None and b is not None and b[0] == "c" and 32 - (b[1] & 31) <= 10:
+            return _make(range(1 << (32 - (b[1] & 31))))    # a 32-bit value shifted right by 22 or more
+        if base in ("and", "ands", "bic", "bics") and a is not None and a[0] in ("sp", "ssp") and b is not None \
+                and b[0] == "c":
+            # an sp aligned down (over-aligned locals): at most the alignment less a word deeper
+            low = (~b[1] & 0xFFFFFFFF) if base.startswith("and") else b[1]
+            if low and low & (low + 1) == 0 and low < (1 << 16):
+                return ("sp", a[1] + low - 3) if a[0] == "sp" else ("ssp", a[1], a[2] + low - 3)
+            return None
         if a is None or b is None:
             return None
         if a[0] in ("sp", "ssp") and b[0] == "c" and base in _ADD_SUB:
@@ -481,20 +527,42 @@ class _Walk:
                     state.flags = (reg, bound[1])
             state.address = ins.end
             return
-        if state.flags and not _KEEPS_FLAGS.match(base):
+        if state.flags and _sets_flags(base, ins.ops):
             state.flags = None
         if not parts:
             state.address = ins.end
             return
         dest = register(parts[0])
-        if base.startswith(("stm", "ldm")) and dest in ("sp", "r7", "r11") and len(parts) == 2:
-            self.multiple(ins, state, dest)
+        base_value = self.value(state, parts[0].rstrip("!"), ins) if base.startswith(("stm", "ldm")) else None
+        if base.startswith(("stm", "ldm")) and len(parts) == 2 and base_value is not None \
+                and base_value[0] in ("sp", "ssp"):
+            self.multiple(ins, state, register(parts[0].rstrip("!")))
         elif base.startswith("ldr") and len(parts) >= 2 and parts[1].startswith("["):
             self.load(ins, state, dest, parts)
         elif base.startswith(("str", "vstr")):
             self.store(ins, state, parts)
+            if base.startswith(("strex", "stlex")):
+                self.set_reg(state, dest, None, ins)    # the status register
         elif base in ("mov", "movs", "mvn", "mvns", "uxtb", "uxth") and len(parts) == 2:
-            self.set_reg(state, dest, self.unary(base, self.value(state, parts[1], ins)), ins)
+            value = self.unary(base, self.value(state, parts[1], ins))
+            if value is None and base == "uxtb":
+                value = _make(range(256))
+            self.set_reg(state, dest, value, ins)
+        elif base == "ubfx" and len(parts) == 4:
+            width = immediate(parts[3]) or 32
+            source = _values(self.value(state, parts[1], ins))
+            lsb = immediate(parts[2]) or 0
+            if source is not None:
+                value = _make((v >> lsb) & ((1 << width) - 1) for v in source)
+            else:
+                value = _make(range(1 << width)) if width <= 10 else None
+            self.set_reg(state, dest, value, ins)
+        elif base == "bfc" and len(parts) == 3 and (immediate(parts[1]) or 0) == 0:
+            current = state.regs.get(dest)
+            width = immediate(parts[2]) or 0
+            # bfc rd, #0, #w is bic rd, rd, #(2^w - 1): an sp aligned down is handled there (arith)
+            value = self.arith("bic", current, ("c", (1 << width) - 1)) if current is not None and width else None
+            self.set_reg(state, dest, value, ins)
         elif base == "movw" and len(parts) == 2:
             self.set_reg(state, dest, self.value(state, parts[1], ins), ins)
         elif base == "movt" and len(parts) == 2:
@@ -520,21 +588,29 @@ class _Walk:
         state.address = ins.end
 
     def multiple(self, ins: Insn, state: _State, base_register: str) -> None:
-        """stm/ldm on the frame without writeback: words at base, base + 4, ... (increment after)."""
+        """stm/ldm through a register holding a frame address: words at base, base + 4, ...
+        (increment after), and with writeback the base moves past them."""
         base = self.value(state, base_register, ins)
         regs = register_list(ins.ops)
         incrementing = not ins.base.startswith(("stmdb", "ldmdb", "stmfd", "ldmea"))
-        if base is None or base[0] != "sp" or not incrementing or ins.cond:
-            if ins.base.startswith("stm") and base is not None and base[0] == "sp":
+        own = base is not None and base[0] == "sp" and state.stack is None
+        static = base is not None and base[0] == "ssp" and state.stack is not None and base[1] == state.stack[0]
+        if not (own or static) or not incrementing or ins.cond or base_register in regs:
+            if ins.base.startswith("stm"):
                 state.slots.clear()                     # somewhere in the frame: forget it all
             self.kill(state, ins)
             return
+        depth = base[1] if base[0] == "sp" else base[2]
         for i, r in enumerate(regs):
-            key = base[1] - 4 * i
+            key = depth - 4 * i
             if ins.base.startswith("stm"):
                 self.store_slots(state, key, 4, state.regs.get(r))
+                self.below_sp(state, key)
             else:
                 self.set_reg(state, r, state.slots.get(key), ins)
+        if "!" in ins.ops:
+            moved = depth - 4 * len(regs)
+            self.set_reg(state, base_register, ("sp", moved) if own else ("ssp", base[1], moved), ins)
 
     def unary(self, base: str, value: tuple | None) -> tuple | None:
         if value is None:
@@ -608,12 +684,15 @@ class _Walk:
         else:
             width = 1 if base.startswith("strb") else 2 if base.startswith("strh") else 4
         where = self.address_of(ins, state, parts[memory_index], ())
+        if where[0] == "const" and VTOR in where[1]:
+            self.w.vtor_writes.append((ins.address, state.regs.get(register(data[0])) if data else None))
         if where[0] == "slot" and where[2] == (state.stack[0] if state.stack else None):
             value = state.regs.get(register(data[0])) if len(data) == 1 and width == 4 and not base.startswith(
                 "vstr") else None
             if ins.cond:
                 value = None
             self.store_slots(state, where[1], width, value)
+            self.below_sp(state, where[1])
         if "!" in ins.ops or len(parts) > memory_index + 1:
             self.kill(state, ins)
 
@@ -623,6 +702,16 @@ class _Walk:
             del state.slots[k]                          # any slot the store overlaps
         if width == 4 and value is not None:
             state.slots[key] = value
+
+    def below_sp(self, state: _State, key: int) -> None:
+        """A store below sp (`str r0, [sp, #-600]`) uses the stack as far down as it writes."""
+        if key > state.depth:
+            if state.stack is None:
+                self.info.frame = max(self.info.frame, key)
+            else:
+                name, size, top = state.stack
+                _, _, deepest = self.info.static_frames.get(name, (size, top, 0))
+                self.info.static_frames[name] = (size, top, max(deepest, key))
 
     def drop_dead_slots(self, state: _State) -> None:
         for k in [k for k in state.slots if k > state.depth]:
@@ -671,6 +760,9 @@ def _refine(fallthrough: _State, taken: _State, cond: str | None) -> None:
 
 
 def _self_tail(walk: _Walk, ins: Insn, state: _State) -> None:
+    if state.regs.get("lr") != RET:
+        walk.unknown(ins.address, "jump back to its own entry with lr not holding its return address")
+        return
     if state.depth == 0 and state.stack is None:
         # The same room as this very call: re-entering changes nothing the analysis counts.
         walk.info.self_tail_calls.append(ins.address)
@@ -733,7 +825,7 @@ def _call(walk: _Walk, ins: Insn, state: _State):
         if ins.cond:
             return _continue(state, ins), None
         return None, None
-    if target == ins.end and not ins.cond:
+    if target == ins.end and not ins.cond and target not in walk.w.starts:
         # lld links a call to an undefined weak function (`if (hook) hook();`) as a call to the
         # next instruction; the guard around it never lets it run.
         for r in CALLER_SAVED:
@@ -854,7 +946,7 @@ def _jump(walk: _Walk, ins: Insn, state: _State, value: tuple | None, relative: 
 def _branch_register(walk: _Walk, ins: Insn, state: _State):
     parts = operands(ins.ops)
     value = state.regs.get(register(parts[0])) if parts else None
-    if walk.info.name in CONTEXT_SWITCH and parts and register(parts[0]) == "lr" and state.depth == 0:
+    if walk.info.address == walk.w.context_switch and parts and register(parts[0]) == "lr" and state.depth == 0:
         value = RET         # the scheduler returns into the incoming task: its EXC_RETURN, by design
     _jump(walk, ins, state, value)
     walk.conditional(ins, state)
@@ -885,8 +977,12 @@ def _table_branch(walk: _Walk, ins: Insn, state: _State):
     if index is None:
         walk.unknown(ins.address, "jump table whose index the analysis cannot bound")
         return None, None
+    base = walk.value(state, pieces[0], ins) if register(pieces[0]) != "pc" else ("c", ins.address + 4)
+    if base is None or base[0] != "c":
+        walk.unknown(ins.address, "jump table whose address the analysis cannot know")
+        return None, None
     width = 1 if ins.base == "tbb" else 2
-    entries = walk.w._read_values(frozenset(ins.address + 4 + width * i for i in index), width, False)
+    entries = walk.w._read_values(frozenset(base[1] + width * i for i in index), width, False)
     if entries is None:
         walk.unknown(ins.address, "jump table outside read-only memory")
         return None, None
@@ -926,17 +1022,22 @@ def _pop_values(walk: _Walk, ins: Insn, state: _State) -> dict[str, tuple | None
     return out
 
 
+def _write(state: _State, register_name: str, value: tuple | None) -> None:
+    """A register gets a value (None: unknown); a compare's bound on it no longer holds."""
+    if value is None:
+        state.regs.pop(register_name, None)
+    else:
+        state.regs[register_name] = value
+    if state.flags and state.flags[0] == register_name:
+        state.flags = None
+
+
 def _pop(walk: _Walk, ins: Insn, state: _State):
     if ins.cond:
         walk.work.append(state.fork(ins.end))
     for r, v in _pop_values(walk, ins, state).items():
         if not r.startswith(("d", "s")):
-            if v is None:
-                state.regs.pop(r, None)
-            else:
-                state.regs[r] = v
-            if state.flags and state.flags[0] == r:
-                state.flags = None
+            _write(state, r, v)
     return _continue(state, ins), None
 
 
@@ -946,10 +1047,7 @@ def _pop_pc(walk: _Walk, ins: Insn, state: _State):
     popped = _pop_values(walk, ins, state)
     for r, v in popped.items():
         if r != "pc" and not r.startswith(("d", "s")):
-            if v is None:
-                state.regs.pop(r, None)
-            else:
-                state.regs[r] = v
+            _write(state, r, v)
     _jump(walk, ins, state, popped.get("pc"))
     return None, None
 
@@ -1017,11 +1115,7 @@ def _sp_writeback(walk: _Walk, ins: Insn, state: _State):
             walk.store_slots(state, access_key - 4 * i, 4, state.regs.get(r))
     else:
         for i, r in enumerate(data):
-            value = state.slots.get(access_key - 4 * i) if ins.base in ("ldr",) else None
-            if value is None:
-                state.regs.pop(r, None)
-            else:
-                state.regs[r] = value
+            _write(state, r, state.slots.get(access_key - 4 * i) if ins.base in ("ldr",) else None)
     state.depth = new_depth
     walk.drop_dead_slots(state)
     return _continue(state, ins), None
@@ -1090,7 +1184,7 @@ def _unknown_sp(walk: _Walk, ins: Insn, state: _State):
 
 
 def _msr_sp(walk: _Walk, ins: Insn, state: _State):
-    if walk.info.name in CONTEXT_SWITCH:
+    if walk.info.address == walk.w.context_switch:
         return _continue(state, ins), None          # the scheduler's switch: modelled by the task analysis
     walk.unknown(ins.address, f"writes a stack pointer: {ins.mnemonic} {ins.ops}")
     return None, None

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from elftools.elf.elffile import ELFFile
 
-from .. import objcache, paths
+from .. import objcache, paths, sigsection
+from ..codegen import signatures
 from ..codegen.emit import ModuleResult, compile_module
 from ..codegen.prologue import FunctionCheck
 from ..codegen.splitstack import FunctionPlan
@@ -22,6 +23,7 @@ from ..errors import BuildError
 from ..frontend import c as c_frontend
 from ..frontend import rust as rust_frontend
 from ..link import libc as libc_link
+from ..toolchain import clang, run_tool
 from .plan import BuildPlan
 
 TASK_API = "mcusplit_task_create"          # an object that refers to it uses the scheduler
@@ -59,6 +61,26 @@ def _display(path: Path, root: Path) -> str:
             return str(path)
 
 
+Signatures = tuple[dict[str, str], dict[str, list[str]]]   # codegen/signatures.of_module
+
+
+def signature_object(plan: BuildPlan, modules: list[ModuleResult], core_signatures: list[Signatures]) -> Path:
+    """The .mcusplit.signatures section of every function the build compiled (mcusplit/sigsection.py):
+    the split modules' and the runtime core's."""
+    defined: dict[str, set[str]] = {}
+    indirect: dict[str, set[str]] = {}
+    pairs = [(m.signatures, m.indirect_signatures) for m in modules] + list(core_signatures)
+    for own, calls in pairs:
+        for name, sig in own.items():
+            defined.setdefault(name, set()).add(sig)
+        for name, sigs in calls.items():
+            indirect.setdefault(name, set()).update(sigs)
+    source = sigsection.section_source(defined, indirect, plan.work / "signatures.s")
+    out = plan.work / "signatures.o"
+    run_tool([*clang(), *c_frontend.target_flags(plan.core), "-c", source, "-o", out], "the signatures section")
+    return out
+
+
 def compile_all(plan: BuildPlan, jobs: int | None = None, task_hwm: bool | None = None,
                 codegen: Codegen = compile_module, core_flags: tuple[str, ...] = ("-Os",)) -> Compiled:
     """task_hwm: link the __morestack that keeps per-task high-water marks (None: when the firmware
@@ -67,14 +89,27 @@ def compile_all(plan: BuildPlan, jobs: int | None = None, task_hwm: bool | None 
     firmware = paths.firmware_dir()
     cached = codegen is compile_module
 
+    core_signatures: dict[Path, Signatures] = {}
+
     def compile_core(source: Path, variant: str = "", defines: dict[str, str] | None = None) -> Path:
+        """The object, and its functions' signatures into core_signatures (from the same flags'
+        bitcode: codegen inlines nothing the IR has not)."""
         out = work / f"rt_{source.stem}{variant}.o"
+        sigs = work / f"rt_{source.stem}{variant}.signatures.json"
         all_defines = {**plan.runtime_defines, **(defines or {})}
         entry = objcache.key("core", source, core.key, all_defines, list(core_flags), [str(i) for i in plan.includes])
-        if objcache.fetch(entry, out):
-            return out
-        c_frontend.to_object(source, out, core, plan.includes, all_defines, list(core_flags))
-        objcache.store(entry, out)
+        if not (objcache.fetch(entry, out) and objcache.fetch(entry, sigs, ".json")):
+            c_frontend.to_object(source, out, core, plan.includes, all_defines, list(core_flags))
+            found: Signatures = ({}, {})     # assembly has no types: its functions stay untyped
+            if source.suffix == ".c":
+                bitcode = c_frontend.to_bitcode(source, work / f"rt_{source.stem}{variant}.bc", core, plan.includes,
+                                                all_defines, list(core_flags), split_stack=False)
+                found = signatures.of_bitcode(bitcode)
+            sigs.write_text(json.dumps(found))
+            objcache.store(entry, out)
+            objcache.store(entry, sigs, ".json")
+        defined, indirect = json.loads(sigs.read_text())
+        core_signatures[out] = (defined, indirect)
         return out
 
     def compile_split(source: Path, user: bool) -> ModuleResult:
@@ -106,11 +141,14 @@ def compile_all(plan: BuildPlan, jobs: int | None = None, task_hwm: bool | None 
             data = json.loads(report.read_text())
             return ModuleResult(out, [FunctionPlan(**p) for p in data["plans"]],
                                 [FunctionCheck(**c) for c in data["checks"]],
-                                [FunctionCheck(**c) for c in data["elided"]], data["notes"])
+                                [FunctionCheck(**c) for c in data["elided"]], data["notes"],
+                                data["signatures"], data["indirect_signatures"])
         result = compile_split(source, user=False)
         report.write_text(json.dumps({"plans": [p.as_dict() for p in result.plans],
                                       "checks": [c.as_dict() for c in result.checks],
-                                      "elided": [c.as_dict() for c in result.elided], "notes": result.notes}))
+                                      "elided": [c.as_dict() for c in result.elided], "notes": result.notes,
+                                      "signatures": result.signatures,
+                                      "indirect_signatures": result.indirect_signatures}))
         objcache.store(entry, result.obj)
         objcache.store(entry, report, ".json")
         return result
@@ -133,6 +171,8 @@ def compile_all(plan: BuildPlan, jobs: int | None = None, task_hwm: bool | None 
         objects += [m.obj for m in modules]
         objects += [libc_future.result()] if libc_future else []
         lazy_objects = [f.result() for f in task_futures]
+        linked_core = set(objects) | set(lazy_objects)
+        objects.append(signature_object(plan, modules, [s for o, s in core_signatures.items() if o in linked_core]))
     return Compiled(objects, lazy_objects, modules, len(user_futures), uses_tasks,
                     plans=[p for m in modules for p in m.plans], checks=[c for m in modules for c in m.checks],
                     elided=[c for m in modules for c in m.elided],

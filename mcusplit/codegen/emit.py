@@ -26,6 +26,8 @@ class ModuleResult:
     checks: list[prologue.FunctionCheck] = field(default_factory=list)
     elided: list[prologue.FunctionCheck] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    signatures: dict[str, str] = field(default_factory=dict)                 # function -> IR signature
+    indirect_signatures: dict[str, list[str]] = field(default_factory=dict)  # function -> its indirect calls
 
 
 def _llvm_abort_message(stderr: str) -> str:
@@ -39,8 +41,9 @@ def _llvm_abort_message(stderr: str) -> str:
 
 
 def prepare(ir_path: Path, display: str, core: Core, work: Path, no_split_stack: tuple[str, ...],
-            big_stack: tuple[str, ...] = ()) -> tuple[Path, list[FunctionPlan], list[str]]:
-    """Run the llvmlite child on one module: (prepared bitcode, plans, notes). Never lets LLVM abort us.
+            big_stack: tuple[str, ...] = ()) -> tuple[Path, list[FunctionPlan], list[str], dict]:
+    """Run the llvmlite child on one module: (prepared bitcode, plans, notes, signatures: the reply's
+    `signatures` and `indirect_signatures`). Never lets LLVM abort us.
     big_stack: functions that must stay calls through their symbol (not static, not inlined)."""
     request = work / f"{ir_path.name}.request.json"
     reply = work / f"{ir_path.name}.reply.json"
@@ -60,7 +63,7 @@ def prepare(ir_path: Path, display: str, core: Core, work: Path, no_split_stack:
         raise BuildError(_llvm_abort_message(proc.stderr), display)
     data = json.loads(reply.read_text())
     plans = [FunctionPlan(**p) for p in data["plans"]]
-    return prepared, plans, data["notes"]
+    return prepared, plans, data["notes"], {k: data.get(k, {}) for k in ("signatures", "indirect_signatures")}
 
 
 def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int,
@@ -74,9 +77,7 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int,
            # function-pointer tables moved to RAM); its musl targets accept -fno-pic
            "-fno-pic",
            # keep the check at function entry: shrink-wrapping can move it behind early exits
-           "-mllvm", "--enable-shrink-wrap=false", "-Wno-override-module",
-           # the .llvm.callgraph section from the types C's frontend recorded (analysis/llvm_callgraph.py)
-           "-fexperimental-call-graph-section", *extra_flags, "-S", prepared, "-o", asm]
+           "-mllvm", "--enable-shrink-wrap=false", "-Wno-override-module", *extra_flags, "-S", prepared, "-o", asm]
     try:
         run_tool(cmd, display)
     except BuildError as exc:
@@ -98,8 +99,8 @@ def compile_module(ir_path: Path, display: str, core: Core, layout: Layout, work
                    opt_level: int = 2, no_split_stack: tuple[str, ...] = (),
                    big_stack: tuple[str, ...] = ()) -> ModuleResult:
     """One module: prepared by the child, compiled by clang, its prologues rewritten, assembled."""
-    prepared, plans, notes = prepare(ir_path, display, core, work, no_split_stack, big_stack)
+    prepared, plans, notes, sigs = prepare(ir_path, display, core, work, no_split_stack, big_stack)
     llvm_asm = generate_assembly(prepared, display, core, opt_level)
     rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display)
     obj = assemble(rewritten.text, ir_path, display, core, work)
-    return ModuleResult(obj, plans, rewritten.checks, rewritten.elided, notes)
+    return ModuleResult(obj, plans, rewritten.checks, rewritten.elided, notes, **sigs)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..cores import CORES, Core
 from ..demangle import name_matches
-from . import splitstack
+from . import signatures, splitstack
 
 EXIT_REFUSED = 3
 
@@ -141,6 +141,7 @@ def main(request_path: str) -> int:
                                            lambda name: name_matches(name, patterns))
     reply["plans"] = [p.as_dict() for p in plans]
     reply["notes"] = [n.one_line() for n in notes]
+    reply["signatures"], reply["indirect_signatures"] = signatures.of_module(module)
     problems = [e.one_line() for e in errors]
     problems += big_stack_problems(module, set(request.get("big_stack", [])), plans)
     if problems:

@@ -9,14 +9,10 @@ from ..toolchain import clang, run_tool
 
 # -fomit-frame-pointer: zig's clang keeps r7 as a frame pointer by default, which
 # costs every function 8 bytes of frame and two instructions.
-# -fexperimental-call-graph-section: clang records the type of every indirect call and of every
-# function whose address may be taken, and codegen writes them into the .llvm.callgraph section,
-# from which the analyzer resolves indirect calls by type (mcusplit/analysis/llvm_callgraph.py).
-CALL_GRAPH_SECTION = "-fexperimental-call-graph-section"
 # -gdwarf-aranges: the analyzer finds an address's compile unit without decoding every line table.
 BASE_CFLAGS = ("-O2", "-g", "-gdwarf-aranges", "-ffreestanding", "-fomit-frame-pointer", "-fno-unwind-tables",
                "-fno-asynchronous-unwind-tables", "-ffunction-sections", "-fdata-sections",
-               "-Wall", "-Werror=implicit-function-declaration", CALL_GRAPH_SECTION,
+               "-Wall", "-Werror=implicit-function-declaration",
                # zig's clang turns UBSan on at -O0 (its Debug mode); firmware has no UBSan runtime
                "-fno-sanitize=all")
 

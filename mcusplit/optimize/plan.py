@@ -8,7 +8,8 @@ more can go, so every check left is one whose removal (the others unchanged) can
 
 These keep their checks, because nobody can prove their callers cover them: functions in a
 call-graph cycle, functions whose address is taken (an indirect call may reach them from
-anywhere), functions on a path through something the analysis cannot classify (an *unknown*
+anywhere), functions no analyzed entry point reaches, functions on a path through something the
+analysis cannot classify (an *unknown*
 makes a function's whole subtree unknown: it is "tainted"), and functions that code the walk could
 not follow refers to directly. An unknown therefore stops elision only on the paths through it:
 the rest of the image is decided with the unknowns counted as calls into checked code (they need
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..analysis.analyze import Prepared, Solution, solve
+from ..analysis.analyze import Prepared, Solution, reachable, solve
 from ..analysis.model import CheckPlan
 from ..analysis.steps import OVERFLOW
 from ..analysis.thumb import branch_target
@@ -129,6 +130,9 @@ def candidates(p: Prepared) -> list[int]:
     """Functions whose check may go, in the order to try them: leaves first, then most called."""
     indirect_targets = {t for info in p.infos.values() for call in info.calls if call.indirect for t in call.targets}
     keep = indirect_targets | p.graph.address_taken | tainted(p) | referenced_from_unwalked(p)
+    # Code no analyzed entry point reaches is entered in ways the model does not know (a handler
+    # installed at run time, a callback from outside): its checks stay.
+    keep |= set(p.infos) - reachable(p)
     calls_to = Counter(t for info in p.infos.values() for call in info.calls for t in call.targets)
     out = []
     for f, info in p.infos.items():

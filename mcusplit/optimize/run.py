@@ -36,6 +36,7 @@ def drop_small_subtrees(elf: Path, config: AnalyzeConfig, allowance: int) -> lis
         # Re-read the patched image: each dropped function must have lost its check, and nothing
         # else may have changed in its walk.
         walker = StackWalker(Firmware(elf))
+        walker.noreturn = set(prepared.walker.noreturn)
         for f in dropped:
             info = walker.analyze(walker.starts[f])
             before = prepared.infos[f]

@@ -110,7 +110,7 @@ FUNC row_call_reg_const
     .ltorg
     .size row_call_reg_const, . - row_call_reg_const
 
-@ CALL_REG: through a table in flash, index unbounded: the whole table
+@ CALL_REG: through a table in flash, index unbounded (assembly: not trusted to stay in the table)
 FUNC row_call_rom_table
     push    {lr}
     ldr     r3, =rom_table

@@ -1,0 +1,101 @@
+"""Function signatures from a module's LLVM IR, for the analyzer's indirect calls (the section
+they go into: mcusplit/sigsection.py).
+
+For each defined function: its IR signature, and the IR signatures of the indirect calls it
+makes, including those of the functions it calls directly within its module (codegen may inline
+them into it, and their indirect calls with them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _signature(return_type: str, parameters: list[str], variadic: bool) -> str:
+    return f"{return_type} ({', '.join([*parameters, '...'] if variadic else parameters)})"
+
+
+def of_module(module) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(signature of each defined function, indirect call signatures of each) from an llvmlite
+    module; the second closed over direct calls within the module. A function with inline assembly
+    (or one that may inline such a function) gets no entry in the second: C's types say nothing
+    about what its assembly calls."""
+    defined: dict[str, str] = {}
+    own: dict[str, set[str]] = {}
+    direct: dict[str, set[str]] = {}
+    assembly: set[str] = set()
+    for fn in module.functions:
+        if fn.is_declaration:
+            continue
+        fn_type = fn.global_value_type
+        defined[fn.name] = " ".join(str(fn_type).split())
+        own[fn.name], direct[fn.name] = set(), set()
+        for block in fn.blocks:
+            for ins in block.instructions:
+                if ins.opcode not in ("call", "invoke"):
+                    continue
+                operands = list(ins.operands)
+                callee = operands[-1] if operands else None
+                if callee is None:
+                    continue
+                text = str(ins)
+                kind = callee.value_kind.name
+                if kind in ("function", "global_alias"):
+                    direct[fn.name].add(callee.name)
+                    continue
+                if kind == "inline_asm":
+                    assembly.add(fn.name)
+                    continue
+                if " asm " in text or "asm sideeffect" in text:
+                    assembly.add(fn.name)
+                    continue
+                arguments = [" ".join(str(op.type).split()) for op in operands[:-1]]
+                explicit = _explicit_type(text)
+                own[fn.name].add(explicit or _signature(" ".join(str(ins.type).split()), arguments, False))
+    closed: dict[str, set[str] | None] = {}
+
+    def close(name: str, active: set[str]) -> set[str] | None:
+        """None: assembly somewhere in what may end up inlined into it."""
+        if name in closed:
+            return closed[name]
+        result: set[str] | None = None if name in assembly else set(own.get(name, ()))
+        active.add(name)
+        for callee in direct.get(name, ()):
+            if result is None:
+                break
+            if callee in own and callee not in active:
+                below = close(callee, active)
+                result = None if below is None else result | below
+        active.discard(name)
+        closed[name] = result
+        return result
+
+    for name in defined:
+        close(name, set())
+    return defined, {name: sorted(sigs) for name, sigs in closed.items() if sigs is not None}
+
+
+def of_bitcode(path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """of_module for a bitcode file clang wrote from our own runtime's C (parsed in this process:
+    user modules go through the codegen child, which keeps an LLVM abort away from us)."""
+    import llvmlite.binding as llvm
+
+    return of_module(llvm.parse_bitcode(Path(path).read_bytes()))
+
+
+def _explicit_type(text: str) -> str | None:
+    """`call i32 (ptr, ...) %f(...)`: LLVM spells the function type out for variadic callees."""
+    head = text.split("call", 1)[1] if "call" in text else ""
+    before_callee = head.split("%", 1)[0].split("@", 1)[0]
+    if "(" in before_callee and ")" in before_callee:
+        words = before_callee.split()
+        ret = []
+        for word in words:
+            if word.startswith("("):
+                break
+            if word in ("tail", "musttail", "notail", "fastcc", "ccc", "noundef", "signext", "zeroext", "inreg"):
+                continue
+            ret.append(word)
+        params = before_callee[before_callee.index("(") + 1:before_callee.rindex(")")]
+        return f"{' '.join(ret)} ({', '.join(p.strip() for p in params.split(',') if p.strip())})"
+    return None
