@@ -149,6 +149,11 @@ def build(project_path: Path, board: str, variant: str | None, out_dir: Path | N
                      if result.elided or result.dropped else "")
                   + (f", {len(not_split)} without a check ("
                      + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + ")" if not_split else ""))
+        if result.allowance:
+            deepest = max(result.allowance, key=lambda r: r.get("bytes") or 0)
+            out.print(f"  allowance: {len(result.allowance)} check(s) raised to cover code without checks below them"
+                      + (f" (deepest: {deepest['function']} -> {' > '.join(deepest['chain'])}, {deepest['bytes']} B)"
+                         if deepest.get("chain") else ""), soft_wrap=True)
     _ = split
 
 

@@ -95,6 +95,11 @@ class Project:
     leaf_allowance: int = DEFAULT_LEAF_ALLOWANCE
     cover_budget: int = DEFAULT_COVER_BUDGET
     big_stack: tuple[BigStack, ...] = ()
+    # Code without checks the allowance leaves out (its stack use cannot be bounded, or is more than
+    # a segment): accepted as it is, callers' checks not raised for it; `mcusplit analyze` still
+    # reports it. For code that must run that way (tests of the guards), and code known to be safe.
+    allow_uncovered: tuple[str, ...] = ()
+    allowance: bool = True            # debugging only: False leaves thresholds as the compiler made them
     max_tasks: int = DEFAULT_MAX_TASKS
     config_path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)   # the whole file, for tools that read more (analyzer)
@@ -235,8 +240,10 @@ def load(path: str | Path) -> Project:
 
     pool = parse_pool(_expect(raw.get("pool", {}), dict, "pool", where), where)
     split_t = _expect(raw.get("split_stack", {}), dict, "split_stack", where)
-    _check_keys(split_t, {"no_split_stack", "check_elision", "leaf_allowance", "cover_budget", "big_stack"},
-                f"{where} [split_stack]")
+    _check_keys(split_t, {"no_split_stack", "check_elision", "leaf_allowance", "cover_budget", "big_stack",
+                          "allow_uncovered", "allowance"}, f"{where} [split_stack]")
+    allow_uncovered = _str_list(split_t.get("allow_uncovered", []), "allow_uncovered", where)
+    allowance = _expect(split_t.get("allowance", True), bool, "allowance", where)
     no_split = _str_list(split_t.get("no_split_stack", []), "no_split_stack", where)
     elision = _expect(split_t.get("check_elision", "leaf"), str, "check_elision", where)
     if elision not in CHECK_ELISION:
@@ -259,6 +266,6 @@ def load(path: str | Path) -> Project:
                    defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags), libc=libc, pool=pool,
                    no_split_stack=tuple(no_split),
                    check_elision=elision, leaf_allowance=leaf_allowance, cover_budget=cover_budget,
-                   big_stack=big_stack,
+                   big_stack=big_stack, allow_uncovered=tuple(allow_uncovered), allowance=allowance,
                    max_tasks=max_tasks,
                    config_path=config_path if config_path.is_file() else None, raw=raw)

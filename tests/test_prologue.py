@@ -99,3 +99,14 @@ def test_unrecognized_prologue_is_an_error_not_a_silent_pass():
     text = (DATA / "prologues.thumb2.llvm.s").read_text().replace("bl\t__morestack", "bl\t__other", 1)
     with pytest.raises(BuildError, match="unrecognized split-stack prologue in 'small'"):
         rewrite(text, LAYOUT, True, plans(), "prologues.c")
+
+
+def test_leaf_elision_keeps_the_check_of_a_function_that_recurses():
+    """Found by the allowance on benchmarks/workloads/hotsplit: dig() (an 8-byte frame calling
+    itself) lost its check because its own call was counted as a call into checked code."""
+    from mcusplit.codegen.prologue import small_subtrees
+
+    functions = {"dig": (0, 8, [("dig", 8), ("leaf", 8)]), "leaf": (0, 4, []),
+                 "ping": (0, 8, [("pong", 8)]), "pong": (0, 8, [("ping", 8)])}
+    elided = small_subtrees(functions, {"dig", "leaf", "ping", "pong"}, 32)
+    assert elided == {"leaf"}

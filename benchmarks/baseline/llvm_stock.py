@@ -134,4 +134,5 @@ def build_stock(project: Project, board: Board, out_dir: Path, split_stack: bool
     plan = dataclasses.replace(plan, morestack=HERE / f"morestack_llvm_{board.core.morestack_variant}.S")
     compiled = compile_stage.compile_all(plan, jobs, task_hwm=False, codegen=compile_stock)
     elf = link_image(plan, compiled)
-    return record.write(plan, compiled, postlink.PostLink(), elf, compiled.notes, time.monotonic() - started)
+    return record.publish(plan, record.write(plan, compiled, postlink.PostLink(), elf, compiled.notes,
+                                            time.monotonic() - started))

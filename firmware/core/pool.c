@@ -258,7 +258,18 @@ __attribute__((weak)) void mcusplit_pool_exhausted(uintptr_t function, uintptr_t
 extern int mcusplit_task_id(void) __attribute__((weak));
 extern void mcusplit_task_yield(void) __attribute__((weak));
 
-__attribute__((weak)) void mcusplit_big_stack_busy(uintptr_t function, uintptr_t stack, uint32_t bytes)
+uintptr_t mcusplit_bl_target(uintptr_t call)
+{
+    const volatile uint16_t *hw = (const volatile uint16_t *)(call & ~(uintptr_t)1);
+    uint32_t s = (hw[0] >> 10) & 1u, j1 = (hw[1] >> 13) & 1u, j2 = (hw[1] >> 11) & 1u;
+    uint32_t i1 = !(j1 ^ s), i2 = !(j2 ^ s);
+    uint32_t offset = (s << 24) | (i1 << 23) | (i2 << 22) | ((hw[0] & 0x3FFu) << 12) | ((hw[1] & 0x7FFu) << 1);
+    if (s)
+        offset |= 0xFE000000u;                      /* sign-extend the 25-bit offset */
+    return (call & ~(uintptr_t)1) + 4u + offset;
+}
+
+__attribute__((weak)) void mcusplit_big_stack_busy(uintptr_t call, uintptr_t stack, uint32_t bytes)
 {
     uintptr_t sp;
     uint32_t ipsr;
@@ -271,7 +282,7 @@ __attribute__((weak)) void mcusplit_big_stack_busy(uintptr_t function, uintptr_t
         return;
     }
     mcusplit_puts("@mcusplit v1 big-stack-busy fn=");
-    mcusplit_put_hex((uint32_t)function & ~1u);
+    mcusplit_put_hex((uint32_t)mcusplit_bl_target(call) & ~1u);
     mcusplit_puts("\n");
     mcusplit_exit(MCUSPLIT_EXIT_BIG_STACK_BUSY);
 }

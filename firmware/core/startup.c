@@ -66,8 +66,10 @@ void Reset_Handler(void)
     mcusplit_exit(main());
 }
 
-/* Where fault reports run: the stack that faulted may be the one that overflowed. */
-uint64_t mcusplit_fault_stack[64];
+/* Where fault reports run: the stack that faulted may be the one that overflowed. Its own section,
+ * which the linker script places at a segment boundary: a check that runs here (an interrupt
+ * handler, before the fault entry masks interrupts) reads the room that is really below it. */
+__attribute__((section(".mcusplit_fault_stack"))) uint64_t mcusplit_fault_stack[64];
 uint32_t mcusplit_guard_at_fault;
 #define MPU_RBAR_SAVED mcusplit_guard_at_fault
 
@@ -137,6 +139,8 @@ void mcusplit_fault_report(const uint32_t *frame, uint32_t exc_return)
 __attribute__((naked)) void mcusplit_fault_entry(void)
 {
     __asm__ volatile(
+        "cpsid i\n\t"                          /* nothing preempts the report (the analysis still counts
+                                                  * an interrupt before this instruction) */
         "movs r0, #4\n\t"
         "mov r1, lr\n\t"
         "tst r0, r1\n\t"

@@ -97,13 +97,18 @@ void mcusplit_pool_exhausted(uintptr_t function, uintptr_t call_site);
 
 /*
  * Called by a big_stack trampoline (docs/libc.md) when the function's stack is in use, with the
- * function, its stack and its size. A task yields (the trampoline tries again when it runs next);
+ * address of the trampoline's call of the function (a `bl`: mcusplit_bl_target() reads the function
+ * from it; passing the function itself would take its address, and every indirect call the
+ * analysis cannot type could then reach it), its stack and its size. A task yields (the trampoline tries again when it runs next);
  * anywhere else (an interrupt handler, main, a call through the function itself) the default
  * prints
  *   @mcusplit v1 big-stack-busy fn=0x...
  * and exits with MCUSPLIT_EXIT_BIG_STACK_BUSY. An override that returns makes it try again.
  */
-void mcusplit_big_stack_busy(uintptr_t function, uintptr_t stack, uint32_t bytes);
+void mcusplit_big_stack_busy(uintptr_t call, uintptr_t stack, uint32_t bytes);
+
+/* The target of the Thumb `bl` at `call`. */
+uintptr_t mcusplit_bl_target(uintptr_t call);
 
 /* Console (polled UART of the board). */
 void mcusplit_console_init(void);

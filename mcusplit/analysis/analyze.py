@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..contract import Layout
 from ..contract import exception_frame as contract_exception_frame
+from . import libfacts, unchecked
 from .callgraph import CallGraph
 from .config import AnalyzeConfig, ConfigError
 from .contiguous import OVERFLOW_BYTES, UNBOUNDED_BYTES, UNKNOWN_BYTES, ByteStep, ContiguousSolver, describe_bytes
@@ -93,6 +94,8 @@ class Analysis:
     gates: list[dict] = field(default_factory=list)
     task_segments: int = 0         # the registered tasks' share of pool_needed
     notes: list[str] = field(default_factory=list)
+    # calls from checked code into code without a check (unchecked.py): what the allowance covers
+    unchecked: list[dict] = field(default_factory=list)
 
     @property
     def contiguous(self) -> bool:
@@ -215,6 +218,7 @@ class Analysis:
                 "needed": self.needed_text if self.pool_needed >= OVERFLOW else self.pool_needed,
                 "margin": self.margin,
                 "gates": self.gates,
+                "unchecked_calls": self.unchecked,
                 "tasks": {"segments": self.task_segments,
                           "bytes": self.task_segments * self.layout.segment_size,
                           "contiguous_bytes": self.contiguous_task_bytes}}
@@ -314,13 +318,23 @@ class Solution:
     entries: list[EntryResult]
     gates: list[dict] = field(default_factory=list)
     task_segments: int = 0
+    # the functions each context's entries reach (id(solver) -> set); None: take every context's
+    # word for every function (the image has calls the analysis could not resolve)
+    reach: dict[int, set[int]] | None = None
 
     def thresholds(self) -> dict[int, int]:
-        """Each function's effective threshold: the highest any interrupt context asked for."""
+        """Each function's effective threshold: the highest any context that runs it asked for.
+        A context that never runs a function (a handler's callee, in the thread) has no say: its
+        threshold there may be one no segment offers. A function no context reaches is asked of
+        every context."""
+        solvers = list({id(s): s for s in [self.thread, *self.solver_of.values()]}.values())
+        reached = set().union(*self.reach.values()) if self.reach is not None else set()
         merged: dict[int, int] = {}
-        for solver in [self.thread, *self.solver_of.values()]:
+        for solver in solvers:
+            runs = self.reach.get(id(solver), set()) if self.reach is not None else None
             for f, t in solver.thresholds.items():
-                merged[f] = max(merged.get(f, 0), t)
+                if runs is None or f in runs or f not in reached:
+                    merged[f] = max(merged.get(f, 0), t)
         return merged
 
 
@@ -348,14 +362,23 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
     # Cycles and their bounds.
     bounds: dict[int, int] = {}
     cycles = []
+    lines: LineTable | None = None
     for index, component in enumerate(graph.sccs):
         if not graph.is_cycle(index):
             continue
         names = sorted(infos[f].name for f in component)
         given = [config.recursion[n] for n in names if n in config.recursion]
+        origin = "mcusplit.toml"
         if given:
             bounds[index] = min(given)
-        cycles.append({"functions": names, "bound": bounds.get(index)})
+        elif len(component) == 1 and any(b.function == names[0] for b in libfacts.RECURSION) and fw.has_dwarf:
+            lines = lines or LineTable(fw)
+            fact = libfacts.bound_for(names[0], lines.lookup(component[0]))
+            if fact is not None:
+                bounds[index], origin = fact.bound, fact.reason
+        cycles.append({"functions": names, "bound": bounds.get(index), "origin": origin})
+    if lines is not None:
+        lines.close()
     # A bound for a function this image does not have (or not in a cycle) is not an error: one
     # mcusplit.toml serves builds with different defines. The report lists it.
     notes = list(graph.type_notes)
@@ -513,7 +536,19 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True, ignore
         value = solver.need[h](guaranteed)
         entries.append(EntryResult(infos[h].name, "interrupt", h, guaranteed, value,
                                    path(solver, h, guaranteed, "interrupt")))
-    return Solution(thread, solver_of, model, pool_needed, entries, gates, task_segments)
+    return Solution(thread, solver_of, model, pool_needed, entries, gates, task_segments, _reach(p, thread, solver_of))
+
+
+def _reach(p: Prepared, thread: Solver, solver_of: dict[int, Solver]) -> dict[int, set[int]] | None:
+    """What each context runs: the thread its reset path and tasks, a handler's solver its handlers."""
+    if p.graph.unresolved() or any(call.indirect and not call.targets and call.resolution != "config"
+                                   for _, call in p.graph.indirect_sites()):
+        return None
+    roots: dict[int, list[int]] = {id(thread): [p.reset, *(p.graph.by_name[n] for n in p.config.tasks),
+                                                *(t.address for t in p.registry.tasks)]}
+    for handler, solver in solver_of.items():
+        roots.setdefault(id(solver), []).append(handler)
+    return {key: p.graph.reachable(sources) for key, sources in roots.items()}
 
 
 def solve_contiguous(p: Prepared) -> tuple[str, list[EntryResult], int, list[str]]:
@@ -572,16 +607,7 @@ def _chain_solvers(nesting: list[tuple[int, int]], make):
 
 
 def _reaches(graph: CallGraph, sources: list[int], goal: int) -> bool:
-    seen, work = set(sources), list(sources)
-    while work:
-        f = work.pop()
-        if f == goal:
-            return True
-        for t in graph.callees(f):
-            if t not in seen:
-                seen.add(t)
-                work.append(t)
-    return False
+    return goal in graph.reachable(sources)
 
 
 def _registered_tasks(p: Prepared, plan: CheckPlan | None, paths: bool,
@@ -686,6 +712,11 @@ def _analyze(elf: Path, config: AnalyzeConfig | None, stack_size: int | None = N
         analysis.notes = [*analysis.notes, *notes]
     else:
         solution = solve(p)
+        common["unchecked"] = [
+            {"function": c.caller, "call_site": c.site, "source": source(c.site), "depth": c.depth,
+             "chain": list(c.chain), "bytes": c.below, "needs": c.needs,
+             "threshold": infos[c.caller_address].check.threshold, "problem": c.problem or None}
+            for c in unchecked.calls(p, p.layout.guard_bytes)]
         analysis = Analysis(layout=p.layout, entries=solution.entries, gates=solution.gates,
                             task_segments=solution.task_segments, pool_needed=solution.pool_needed,
                             interrupt_model=solution.interrupt_model, **common)

@@ -189,6 +189,17 @@ class CallGraph:
     def callees(self, f: int) -> list[int]:
         return [t for call in self.info[f].calls for t in call.targets if t in self.info]
 
+    def reachable(self, sources) -> set[int]:
+        """Every function the sources reach through known calls, the sources included."""
+        seen = {f for f in sources if f in self.info}
+        work = list(seen)
+        while work:
+            for t in self.callees(work.pop()):
+                if t not in seen:
+                    seen.add(t)
+                    work.append(t)
+        return seen
+
     def _tarjan(self) -> None:
         index: dict[int, int] = {}
         low: dict[int, int] = {}

@@ -49,6 +49,19 @@ class CheckPlan:
 
     dropped: frozenset[int] = frozenset()
     raise_thresholds: bool = False
+    # functions whose stack use checks above them need not cover ([split_stack] allow_uncovered):
+    # a call to one needs room for __morestack's pushes, as a call to checked code
+    uncovered: frozenset[int] = frozenset()
+    # False: no handler preempts (the allowance's fallback where interrupts on top of the unchecked
+    # code cannot fit in any segment; the analysis of the image then reports that overflow)
+    interrupts: bool = True
+
+
+def encodable_threshold(layout: Layout, variant: str, threshold: int) -> int:
+    """The least threshold >= `threshold` a check of this variant can compare with."""
+    if variant == "thumb2":
+        return layout.thumb2_threshold(threshold)
+    return layout.thumb1_threshold(threshold) * layout.thumb1_unit()
 
 
 def first_safe_room(step: Step) -> int | None:
@@ -77,15 +90,18 @@ class Solver:
         self.plan = plan or CheckPlan()
         self.blocked = blocked
         self.ignore_unknown = ignore_unknown
-        self.preempting = preempting or []          # (handler, the solver its need comes from)
+        self.preempting = (preempting or []) if self.plan.interrupts else []
         if self.preempting:
             self.irq: Step | None = maximum([s.need[h] for h, s in self.preempting])
         else:
-            self.irq = Step.const(0) if frames_only else None
+            self.irq = Step.const(0) if frames_only and self.plan.interrupts else None
         self.need: dict[int, Step] = {}
         self.layers: dict[int, Layers] = {}        # SCC index -> its layers (periodic.py)
         self.thresholds: dict[int, int] = {}       # effective threshold of every function with a check
+        self.split_value: dict[int, int] = {}      # segments a checked function holds when it splits
+        self.bodies: dict[int, Step] = {}          # a checked function's need past its check
         self.notes: list[str] = []
+        self._static_memo: dict[tuple[int, int, int], int] = {}
         self._solve()
 
     def _minimal(self, depth: int) -> Step:
@@ -105,28 +121,107 @@ class Solver:
             for target in call.targets:
                 if (info.address, target) in self.blocked:
                     continue
+                if target in self.plan.uncovered:
+                    parts.append(self._minimal(call.depth) if call.stack is None else Step.const(0))
+                    continue
                 need = callee_need(target)
                 if need is None:
                     if self.ignore_unknown and target in self.g.info:
                         parts.append(self._minimal(call.depth) if call.stack is None else Step.const(0))
                     continue
                 if call.stack is not None:
-                    callee = self.g.info.get(target)
-                    checked = callee is None or (callee.check is not None and target not in self.plan.dropped)
-                    parts.append(Step.const(need(static_room(self.layout, call.stack_top, call.stack_room,
-                                                             call.depth, checked))))
+                    value = self._on_static_stack(target, need, call.stack_top - call.depth,
+                                                  call.stack_room - call.depth)
+                    parts.append(Step.const(self._static_part(value)))
                 else:
                     parts.append(need.shift(call.depth))
         for size, top, depth in info.static_frames.values():
             if size - depth - self.layout.guard_bytes < 0:
-                parts.append(Step.const(OVERFLOW))
+                parts.append(Step.const(self._static_part(OVERFLOW)))
             elif self.irq is not None:
-                # the exception frame is pushed without a check: the real room, as for unchecked code
-                parts.append(Step.const(self.irq(static_room(self.layout, top, size, depth, checked=False)
-                                                 - self.layout.exception_frame)))
+                parts.append(Step.const(self._static_part(self._interrupt_at(top - depth, size - depth))))
         if self.irq is not None:
             parts.append(self.irq.shift(info.frame + self.layout.exception_frame))
         return maximum(parts, self.layout.segment_size)
+
+    # ---- static stacks (big stacks, the fault stack) ----
+    # On a static stack the room a check sees (sp mod SEG) and the room that is really there differ:
+    # a big stack is segment-aligned and may be many segments deep. A Step is a function of one
+    # room, so what runs there is evaluated here, for one (sp, physical room) at a time.
+    def _static_part(self, value: int) -> int:
+        """A static stack's own overflow does not depend on the room of the stack the call is made
+        from: raising a check cannot cover it (the analysis reports it), so thresholds ignore it."""
+        return 0 if self.plan.raise_thresholds and value >= OVERFLOW else value
+
+    def _checked_at(self, f: int, need: Step, sp: int, room: int) -> int:
+        """A checked function entered with sp on a static stack and `room` bytes really below it:
+        its check decides by sp mod SEG, its body has the real room."""
+        info = self.g.info[f]
+        threshold = self.thresholds.get(f, info.check.threshold)
+        view = sp % self.layout.segment_size
+        body = self.bodies.get(f)
+        if view >= threshold:
+            if body is None or self.g.is_cycle(self.g.scc_of[f]):
+                # a cycle's member (its body differs per layer): in place with the real room, or
+                # an overflow where the real room is less than the check believes
+                return need(view) if room >= threshold else OVERFLOW
+            return body(min(view, room))
+        push = push_bytes(info.check.variant, info.check.arg_bytes)
+        if room < push + self.layout.guard_bytes:
+            return OVERFLOW
+        # it splits: what the new segment holds, and an interrupt while the push is on this stack
+        return max(self.split_value.get(f, need(0)), self._interrupt_at(sp - push, room - push))
+
+    def _on_static_stack(self, f: int, need: Step, sp: int, room: int, depth: int = 0) -> int:
+        """Segments `f` holds when entered with sp on a static stack and `room` bytes below it."""
+        seg = self.layout.segment_size
+        view = sp % seg
+        info = self.g.info.get(f)
+        if info is None:
+            return need(min(view, room))
+        if info.check is not None and f not in self.plan.dropped:
+            return self._checked_at(f, need, sp, room)
+        if (room < seg and view == room) or self.g.is_cycle(self.g.scc_of[f]) or depth > 64:
+            return need(min(view, room))                # exact, or (cycles) the smaller room: safe
+        key = (f, sp, room)
+        if key in self._static_memo:
+            return self._static_memo[key]
+        if info.unknowns and not self.ignore_unknown:
+            return UNKNOWN
+        worst = OVERFLOW if info.frame + self.layout.guard_bytes > room else 0
+        for call in info.calls:
+            if call.unresolved or (call.indirect and not call.targets and call.resolution != "config"):
+                if not self.ignore_unknown:
+                    return UNKNOWN
+                continue
+            for target in call.targets:
+                callee = self.need.get(target)
+                if (f, target) in self.blocked or callee is None:
+                    continue
+                if call.stack is not None:
+                    value = self._on_static_stack(target, callee, call.stack_top - call.depth,
+                                                  call.stack_room - call.depth, depth + 1)
+                else:
+                    value = self._on_static_stack(target, callee, sp - call.depth, room - call.depth, depth + 1)
+                worst = max(worst, value)
+        for size, top, used in info.static_frames.values():
+            worst = max(worst, OVERFLOW if size - used < self.layout.guard_bytes else
+                        self._interrupt_at(top - used, size - used))
+        worst = max(worst, self._interrupt_at(sp - info.frame, room - info.frame))
+        self._static_memo[key] = worst
+        return worst
+
+    def _interrupt_at(self, sp: int, room: int) -> int:
+        """The handlers that may preempt code here, entered below an exception frame pushed at sp."""
+        if self.irq is None:
+            return 0
+        frame = self.layout.exception_frame
+        if room - frame < self.layout.guard_bytes:
+            return OVERFLOW
+        worst = 0
+        for handler, solver in self.preempting:
+            worst = max(worst, solver._on_static_stack(handler, solver.need[handler], sp - frame, room - frame))
+        return worst if self.preempting else 0
 
     def _with_check(self, info: FunctionInfo, body: Step) -> Step:
         if info.check is None or info.address in self.plan.dropped:
@@ -135,9 +230,12 @@ class Solver:
         if self.plan.raise_thresholds:
             safe = first_safe_room(body)
             threshold = max(threshold, safe if safe is not None else self.layout.segment_size)
+            threshold = encodable_threshold(self.layout, info.check.variant, threshold)
         self.thresholds[info.address] = threshold
         push = push_bytes(info.check.variant, info.check.arg_bytes)
         fresh = self.layout.fresh_room(info.check.arg_bytes)
+        self.split_value[info.address] = body(fresh) + 1 if body(fresh) < OVERFLOW else body(fresh)
+        self.bodies[info.address] = body
         split_here = [Step.const(body(fresh), push + self.layout.guard_bytes).plus(1)]
         if self.irq is not None:                    # an interrupt while __morestack is on the old stack
             split_here.append(self.irq.shift(push + self.layout.exception_frame))
@@ -248,18 +346,6 @@ class Solver:
         return path
 
 
-def static_room(layout: Layout, top: int, size: int, depth: int, checked: bool = True) -> int:
-    """Room at `depth` below the top of a static stack: its real room, or less where a check would
-    see less (a check reads sp mod SEG, whatever stack it runs on). checked=False: the function
-    entered there has no check of its own; at a segment-aligned sp (a big stack's top) a check would
-    read 0, but that function's frame has the real room, and checks below it read SEG - depth' until
-    SEG: so SEG, never more (the callees' checks still see sp mod SEG)."""
-    seen = (top - depth) % layout.segment_size
-    if not checked and seen == 0 and size - depth >= layout.segment_size:
-        seen = layout.segment_size
-    return min(size - depth, seen)
-
-
 def _normalize(layer: dict[int, Step]) -> tuple[object, int]:
     finite = [v for step in layer.values() for v in step.values if v < OVERFLOW]
     offset = min(finite) if finite else 0
@@ -283,10 +369,13 @@ def describe(value: int) -> str:
 
 
 def stack_bytes(graph: CallGraph, bounds: dict[int, int], exception_frame: int,
-                blocked: frozenset[tuple[int, int]] = frozenset()) -> dict[int, int | None]:
+                blocked: frozenset[tuple[int, int]] = frozenset(),
+                stop: dict[int, int] | None = None) -> dict[int, int | None]:
     """The deepest a contiguous stack gets under each function, in bytes, with an exception frame
     at the deepest point: what a stack without segments would have to reserve. None: unbounded or
-    unknown (recursion without a bound, something the walk could not classify)."""
+    unknown (recursion without a bound, something the walk could not classify). stop: functions
+    not followed, with what a call to each costs instead (a check's push: analysis/unchecked.py)."""
+    stop = stop or {}
     depth: dict[int, int | None] = {}
 
     def body(f: int, callee) -> int | None:
@@ -300,7 +389,7 @@ def stack_bytes(graph: CallGraph, bounds: dict[int, int], exception_frame: int,
             for target in call.targets:
                 if (f, target) in blocked:
                     continue
-                below = callee(target)
+                below = stop[target] if target in stop else callee(target)
                 if below is _SKIP:
                     continue
                 if below is None:

@@ -8,6 +8,10 @@ The stages, each in its own module, imports running one way:
     postlink  the linked image as a whole: check elision, the proof for firmware with tasks
     record    images (.bin, .hex), memory use, <name>.build.json
 
+Every output is written into a staging directory (obj/stage) and moved beside the others only when
+the whole set is complete (record.publish): a failed or interrupted build leaves the previous
+complete set, never a new .elf beside an old .bin.
+
 A build without split stacks (--no-split-stack) takes the same path with every function opted
 out, so the two differ only in their prologues.
 """
@@ -45,7 +49,8 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     say("linking")
     elf = link_image(plan, compiled)
     after = postlink.run(plan, elf, compiled.uses_tasks, say)
-    return record.write(plan, compiled, after, elf, notes + after.notes, time.monotonic() - started)
+    staged = record.write(plan, compiled, after, elf, notes + after.notes, time.monotonic() - started)
+    return record.publish(plan, staged)
 
 
 def check_names(plan: plan_stage.BuildPlan, compiled: compile_stage.Compiled) -> list[str]:
@@ -60,6 +65,6 @@ def check_names(plan: plan_stage.BuildPlan, compiled: compile_stage.Compiled) ->
 def link_image(plan: plan_stage.BuildPlan, compiled: compile_stage.Compiled) -> Path:
     clib = plan.clib
     with libc_link.explain_missing(clib, plan.project.libc, plan.core):
-        return link(compiled.objects, plan.link_script, plan.out_dir / f"{plan.name}.elf",
-                    plan.out_dir / f"{plan.name}.map", plan.core, compiled.lazy_objects,
-                    clib.archives if clib else (), bigstack.link_flags(plan.project.big_stack))
+        return link(compiled.objects, plan.link_script, plan.stage / f"{plan.name}.elf",
+                    plan.stage / f"{plan.name}.map", plan.core, compiled.lazy_objects,
+                    clib.archives if clib else (), bigstack.link_flags(plan.project.big_stack), plan.work)

@@ -6,6 +6,7 @@ the generated board file and linker script."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,11 @@ class BuildPlan:
         return self.project.name
 
     @property
+    def stage(self) -> Path:
+        """Where this build's outputs are made, before record.publish moves the complete set."""
+        return self.work / "stage"
+
+    @property
     def where(self) -> str:
         return str(self.project.config_path or self.project.root)
 
@@ -58,6 +64,8 @@ def make(project: Project, board: Board, out_dir: Path, split_stack: bool = True
     out_dir = out_dir.resolve()
     work = out_dir / "obj"
     work.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work / "stage", ignore_errors=True)       # an earlier build's unfinished outputs
+    (work / "stage").mkdir()
     core = board.core
     leaf_allowance = project.leaf_allowance if project.check_elision in ("leaf", "full") else 0
     where = str(project.config_path or project.root)

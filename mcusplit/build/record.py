@@ -3,7 +3,11 @@ record (<name>.build.json: every function's frame, check and opt-out reason)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +37,9 @@ class BuildResult:
     checks: list[FunctionCheck] = field(default_factory=list)
     elided: list[FunctionCheck] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)            # checks removed after linking
+    # checks raised to cover the unchecked code below them (optimize/allowance.py): function,
+    # threshold before and after, the deepest call into unchecked code (site, chain, bytes)
+    allowance: list[dict] = field(default_factory=list)
     plans: list[FunctionPlan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     flash_bytes: int = 0
@@ -59,7 +66,7 @@ def usage(elf: Path, board: Board) -> tuple[int, int]:
 
 def write(plan: BuildPlan, compiled: Compiled, after: PostLink, elf: Path, notes: list[str],
           seconds: float) -> BuildResult:
-    out_dir, name, board, layout = plan.out_dir, plan.name, plan.board, plan.layout
+    out_dir, name, board, layout = plan.stage, plan.name, plan.board, plan.layout
     bin_path, hex_path = out_dir / f"{name}.bin", out_dir / f"{name}.hex"
     outputs.write_images(elf, bin_path, hex_path)
     flash, ram = usage(elf, board)
@@ -69,7 +76,7 @@ def write(plan: BuildPlan, compiled: Compiled, after: PostLink, elf: Path, notes
                          info=out_dir / f"{name}.build.json", board=board, layout=layout,
                          split_stack=plan.split_stack, checks=compiled.checks, elided=compiled.elided,
                          dropped=after.dropped, plans=compiled.plans, notes=notes, flash_bytes=flash, ram_bytes=ram,
-                         seconds=seconds)
+                         seconds=seconds, allowance=_allowance(after))
     project, clib = plan.project, plan.clib
     result.info.write_text(json.dumps({
         "board": board.name, "variant": board.variant, "core": plan.core.key, "split_stack": plan.split_stack,
@@ -84,6 +91,40 @@ def write(plan: BuildPlan, compiled: Compiled, after: PostLink, elf: Path, notes
         "check_elision": project.check_elision, "leaf_allowance": plan.leaf_allowance,
         "checks": [c.as_dict() for c in compiled.checks], "elided": [c.as_dict() for c in compiled.elided],
         "dropped": after.dropped, "raised": {k: list(v) for k, v in after.raised.items()},
+        "allowance": result.allowance,
         "plans": [p.as_dict() for p in compiled.plans], "notes": notes,
     }, indent=1))
     return result
+
+
+OUTPUTS = (".elf", ".map", ".bin", ".hex", ".build.json")
+
+
+def publish(plan: BuildPlan, staged: BuildResult) -> BuildResult:
+    """Move the complete output set from the stage into the output directory, with SIGINT and
+    SIGTERM held until every file is in place (each move is an atomic rename on one file system)."""
+    moves = [(plan.stage / f"{plan.name}{suffix}", plan.out_dir / f"{plan.name}{suffix}") for suffix in OUTPUTS]
+    held = {signal.SIGINT, signal.SIGTERM}
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if in_main else None
+    try:
+        for source, target in moves:
+            os.replace(source, target)
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    final = {suffix: target for (_, target), suffix in zip(moves, OUTPUTS, strict=True)}
+    return dataclasses.replace(staged, elf=final[".elf"], map=final[".map"], bin=final[".bin"], hex=final[".hex"],
+                               info=final[".build.json"])
+
+
+def _allowance(after: PostLink) -> list[dict]:
+    if after.allowance is None:
+        return []
+    rows = []
+    for r in after.allowance.raised:
+        row: dict = {"function": r.function, "threshold_before": r.before, "threshold_after": r.after}
+        if r.call is not None:
+            row.update(call_site=r.call.site, depth=r.call.depth, chain=list(r.call.chain), bytes=r.call.below)
+        rows.append(row)
+    return rows

@@ -221,8 +221,6 @@ def rewrite(text: str, layout: Layout, thumb2: bool, plans: dict[str, FunctionPl
             i += 1
             continue
         plan = plans.get(name)
-        if plan is not None and plan.reason == "variadic":
-            _check_unchecked_frame(lines, i, name, plan.source, layout.unchecked_allowance)
         try:
             found = rw.find_prologue(i)
         except _Unrecognized as exc:
@@ -394,10 +392,27 @@ def small_subtrees(functions: dict[str, tuple[int, int | None, list]], has_check
             elided.add(name)
         return result
 
+    # A function that may call itself again (directly or through others) keeps its check: elided,
+    # the calls counted as "checked" above would have none (found by hotsplit's dig()).
+    recursive = {name for name in functions if name in _reachable(functions, name)}
+    has_check = has_check - recursive
     elided: set[str] = set()
     for name in functions:
         unchecked(name)
-    return elided
+    return elided - recursive
+
+
+def _reachable(functions: dict[str, tuple[int, int | None, list]], start: str) -> set[str]:
+    """Functions of the module `start` may call, transitively (not `start` unless it recurses)."""
+    seen: set[str] = set()
+    work = [callee for callee, _ in functions[start][2] if callee in functions]
+    while work:
+        name = work.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        work.extend(callee for callee, _ in functions[name][2] if callee in functions)
+    return seen
 
 
 def _is_leaf(lines: list[str], body_index: int) -> bool:
@@ -455,18 +470,6 @@ def _prologue_frame(lines: list[str], label_index: int) -> int:
         elif s.startswith(".pad"):
             total += int(s.split("#", 1)[1], 0)
     return total
-
-
-def _check_unchecked_frame(lines: list[str], label_index: int, name: str, where: str,
-                           allowance: int) -> None:
-    frame = _prologue_frame(lines, label_index)
-    if frame > allowance:
-        raise BuildError(
-            f"function '{name}' is variadic, which LLVM cannot give a split-stack check, and its "
-            f"{frame}-byte frame is more than the {allowance} bytes an unchecked function may take "
-            "from the reserve; keep the variadic function a thin wrapper around a va_list "
-            "function (as printf does with vprintf), or opt it out (no_split_stack) and size the reserve",
-            where)
 
 
 _PREAMBLE = re.compile(r"^\s*(?:\.(?:type|code|thumb_func|globl|global|weak|hidden|protected|local)\b|@|$)")

@@ -206,8 +206,7 @@ def plan(text: str, facts: dict[str, ModuleFacts], module_file: str,
         elif f.vararg:
             split, reason = False, "variadic"
             notes.append(Finding(d.name, where, f"note: '{d.name}' is variadic, which LLVM cannot split: "
-                                 "built without a prologue (it runs in the reserve; keep it a thin "
-                                 "wrapper around a va_list function)"))
+                                 "built without a check (its callers' checks cover it: the allowance)"))
         else:
             split, reason = True, "split"
         if split and f.dynamic_allocas:

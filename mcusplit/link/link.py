@@ -54,12 +54,12 @@ def _probe_compiler_rt(core: Core, scratch: Path) -> Path:
 
 def link(objects: list[Path], script: Path, elf: Path, map_file: Path, core: Core,
          lazy_objects: list[Path] | None = None, archives: tuple[Path, ...] = (),
-         flags: tuple[str, ...] = ()) -> Path:
+         flags: tuple[str, ...] = (), work: Path | None = None) -> Path:
     """lazy_objects are linked like archive members: only when something refers to them.
     archives (the C library) come before compiler-rt: lld takes a symbol from the first archive
     that defines it, and compiler-rt's definitions are all weak, so it supplies only what the
     archives lack (mcusplit/link/libc.py)."""
-    runtime_lib = compiler_rt(core, elf.parent / "obj" / "compiler-rt")
+    runtime_lib = compiler_rt(core, (work or elf.parent / "obj") / "compiler-rt")
     # max-page-size: file offsets of segments need no 64 KiB alignment on bare metal (smaller ELFs)
     # --emit-relocs: the analyzer tells address-taken functions from numbers that look like them
     cmd: list[str | Path] = [*lld(), "--error-limit=0", "-T", script, "--gc-sections", "--emit-relocs", "-Bstatic",

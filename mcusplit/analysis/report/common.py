@@ -91,6 +91,37 @@ def unknown_lines(analysis: Analysis) -> list[str]:
             for u in analysis.unknowns]
 
 
+def deepest_unchecked(analysis: Analysis) -> list[tuple[dict, int]]:
+    """Per function with calls into unchecked code: its deepest (or unbounded) call, and how many
+    such calls it makes."""
+    by_function: dict[str, list[dict]] = {}
+    for row in analysis.unchecked:
+        by_function.setdefault(row["function"], []).append(row)
+    out = []
+    for rows in by_function.values():
+        worst = max(rows, key=lambda r: (r["needs"] is None, r["needs"] or 0))
+        out.append((worst, len(rows)))
+    return sorted(out, key=lambda item: (item[0]["needs"] is None, item[0]["needs"] or 0), reverse=True)
+
+
+def unchecked_lines(analysis: Analysis, limit: int = 12) -> list[str]:
+    lines = []
+    rows = deepest_unchecked(analysis)
+    for row, count in rows[:limit]:
+        where = f" ({row['source']})" if row["source"] else ""
+        chain = " > ".join(row["chain"])
+        if row["bytes"] is None:
+            what = f"{chain}: {row['problem']}"
+        else:
+            what = (f"{chain}: {row['bytes']} B below a call {row['depth']} B deep = {row['needs']} B; "
+                    f"its check demands {row['threshold']} B")
+        lines.append(f"{row['function']} @ {row['call_site']:#x}{where}: {what}"
+                     + (f" ({count} calls)" if count > 1 else ""))
+    if len(rows) > limit:
+        lines.append(f"... and {len(rows) - limit} more functions (all in --format json)")
+    return lines
+
+
 def verdict(analysis: Analysis) -> tuple[bool, str]:
     failures = analysis.check_failures()
     if failures:

@@ -16,6 +16,7 @@ from .common import (
     segments_text,
     task_rows,
     task_summary,
+    unchecked_lines,
     unknown_lines,
     verdict,
     where,
@@ -93,10 +94,15 @@ def render(analysis: Analysis, console: Console) -> None:
     if analysis.cycles:
         console.print("\n[bold]recursion[/]")
         for c in analysis.cycles:
-            bound = (f"bound {c['bound']} (mcusplit.toml)" if c["bound"] else
+            bound = (f"bound {c['bound']} ({c.get('origin', 'mcusplit.toml')})" if c["bound"] else
                      "[yellow]no bound (allowed: allow_unbounded)[/]" if analysis.config.allow_unbounded
                      else "[red]no bound: unbounded[/]")
             console.print(f"  {' → '.join(c['functions'])}: {bound}")
+    if analysis.unchecked:
+        console.print("\n[bold]calls into code without checks[/] (deepest per function; the check demands it: "
+                      "the allowance)")
+        for line in unchecked_lines(analysis):
+            console.print(f"  {escape(line)}")
     summary = indirect_summary(analysis)
     if summary:
         console.print(f"\n[bold]indirect calls[/]: {summary}")
