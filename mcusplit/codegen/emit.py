@@ -79,7 +79,9 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int,
     except BuildError as exc:
         message = re.sub(r"^.*?(fatal )?error: (error in backend: )?", "", exc.message)
         raise BuildError(f"LLVM cannot compile this module: {message}", display) from None
-    return asm.read_text()
+    # LLVM writes raw bytes of constants in assembly comments (`.byte 208 @ \xd0` for a double in
+    # DWARF's DW_OP_implicit_value): not UTF-8. surrogateescape keeps them byte for byte.
+    return asm.read_text(encoding="utf-8", errors="surrogateescape")
 
 
 def compile_module(ir_path: Path, display: str, core: Core, layout: StackLayout, work: Path,
@@ -94,7 +96,7 @@ def compile_module(ir_path: Path, display: str, core: Core, layout: StackLayout,
         rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display,
                                      register_limit=register_limit)
     asm_path = work / f"{ir_path.name}.s"
-    asm_path.write_text(rewritten.text)
+    asm_path.write_text(rewritten.text, encoding="utf-8", errors="surrogateescape")
     obj = work / f"{ir_path.name}.o"
     run_tool([*clang(), "-target", core.clang_target, f"-mcpu={core.clang_cpu}", "-c", asm_path, "-o", obj],
              f"{display} (assembling {asm_path.name})")

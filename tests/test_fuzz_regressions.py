@@ -1,0 +1,47 @@
+"""Shrunk programs the fuzzer found failing (tests/fuzz_regressions/<generator>-<seed>-<board>/).
+
+Each case is the reduced program and the failure it showed (case.json: board, the build and run,
+the kind, the detail). The test builds and runs it as the fuzzer did and expects no failure of that
+kind in that build, and none that shows the program broken anywhere else. Cases whose cause is
+being fixed elsewhere carry `xfail` with the reason (e.g. the analyzer's known gaps, issue 9); when
+the fix lands they pass, and the mark can go.
+
+Add one with `mcusplit fuzz-shrink --generator own --seed S --board B` (docs/fuzz.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mcusplit import boards
+from mcusplit.fuzz import shrink
+from mcusplit.fuzz.runner import run_pack
+
+CASES = sorted(p.parent for p in (Path(__file__).parent / "fuzz_regressions").glob("*/case.json"))
+
+
+def _param(case: Path):
+    _, data = shrink.load_regression(case)
+    marks = [pytest.mark.slow]
+    if data.get("xfail"):
+        marks.append(pytest.mark.xfail(strict=False, reason=data["xfail"]))
+    return pytest.param(case, marks=marks, id=case.name)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_regression(case, tmp_path):
+    for tool in ("gcc", "qemu-system-arm"):
+        if shutil.which(tool) is None:
+            if os.environ.get("CI"):
+                pytest.fail(f"CI needs {tool}")
+            pytest.skip(f"{tool} is not installed")
+    program, data = shrink.load_regression(case)
+    target = shrink.Target(boards.load(data["board"]), data["kind"], data["variant"])
+    result = run_pack([program], target.board, tmp_path, target.options())
+    failures = [f for f in result.failures if f.kind == target.kind and f.variant.split("/")[0] == target.build]
+    failures += [f for f in result.failures if f.kind in shrink.BROKEN]
+    assert not failures, "\n".join(f.one_line() for f in failures)
