@@ -49,9 +49,10 @@ class Target:
         return self.variant.split("/")[0]
 
     def options(self) -> Options:
-        """The builds and runs this failure needs, and the split and plain reference runs."""
+        """The builds and runs this failure needs (the split build's runs are the reference)."""
         timer = "timer" in self.variant
-        return Options(timer=timer, full=self.build == "full", tasks=self.build == "tasks", tasks_every=1)
+        return Options(timer=timer, full=self.build == "full", tasks=self.build == "tasks", tasks_every=1,
+                       plain=self.build == "plain")
 
 
 # Failures that show a candidate is broken where the original was not: in the other builds, these
@@ -167,28 +168,27 @@ def _without(lines: list[str], ranges: list[tuple[int, int]]) -> list[str]:
     return [line for k, line in enumerate(lines) if k not in drop]
 
 
-def ddmin(lines: list[str], chunks: list[tuple[int, int]], test: Callable[[list[str]], bool],
-          deadline: float) -> list[str]:
-    """Remove as many chunks as the test allows (complements of ever smaller subsets)."""
+def ddmin(lines: list[str], finder: Callable[[list[str]], list[tuple[int, int]]],
+          test: Callable[[list[str]], bool], deadline: float) -> list[str]:
+    """Remove as many chunks as the test allows: subsets of ever smaller size (Zeller's ddmin, the
+    subsets' removal only); after a success the same size is tried again on what is left."""
+    chunks = finder(lines)
     n = 2
-    while len(chunks) >= 1 and time.monotonic() < deadline:
+    while chunks and time.monotonic() < deadline:
         size = max(1, len(chunks) // n)
-        removed = False
         for start in range(0, len(chunks), size):
             if time.monotonic() >= deadline:
-                break
-            subset = chunks[start:start + size]
-            candidate = _without(lines, subset)
+                return lines
+            candidate = _without(lines, chunks[start:start + size])
             if test(candidate):
                 lines = candidate
-                chunks = None
-                removed = True
+                chunks = finder(lines)
+                n = max(n - 1, 2)
                 break
-        if removed:
-            return lines                  # chunk positions changed: the caller recomputes them
-        if size == 1:
-            break
-        n = min(len(chunks), n * 2)
+        else:
+            if size == 1:
+                break
+            n = min(len(chunks), n * 2)
     return lines
 
 
@@ -227,11 +227,8 @@ def reduce(program: Program, target: Target, budget: float = BUDGET,
         while progress and time.monotonic() < deadline:
             progress = False
             for name, finder in (("statements", body_chunks), ("definitions", top_chunks)):
-                while time.monotonic() < deadline:
-                    chunks = finder(lines)
-                    shorter = ddmin(lines, chunks, test, deadline)
-                    if len(shorter) == len(lines):
-                        break
+                shorter = ddmin(lines, finder, test, deadline)
+                if len(shorter) < len(lines):
                     say(f"{name}: {len(lines)} -> {len(shorter)} lines ({tests} tests)")
                     lines, progress = shorter, True
             text = "\n".join(lines) + "\n"
