@@ -126,6 +126,20 @@ def test_exit_statuses(code, lines, kind):
     assert verdict.exit_failure(qemu.RunResult(exit_code=0)) is None
 
 
+def test_incompleteness_is_the_programs_own():
+    """In a pack, a call left unresolved in one program's code is that program's failure only."""
+    programs = [generator.generate(1), generator.generate(2)]
+    view = bounds._View(3, [{"function": "fz2_f8", "call_site": 0x152AE}], [], [])
+    assert bounds._why_incomplete(view, programs[0], programs) is None
+    assert "fz2_f8 at 0x152ae" in bounds._why_incomplete(view, programs[1], programs)
+    assert "fz2_f8" in bounds._why_incomplete(view)
+    runtime = bounds._View(3, [{"function": "mcusplit_vprintf", "call_site": 0x100}], [], [])
+    assert bounds._why_incomplete(runtime, programs[0], programs)        # nobody's: everyone's
+    assert bounds._owner("fz1_f3.constprop.0", programs) is programs[0]
+    assert "unbounded" in bounds._why_incomplete(bounds._View(1 << 21, [], [{"functions": ["a"], "bound": None}],
+                                                              []))
+
+
 # ---- the shrinker's pieces ---------------------------------------------------------------------------
 
 def test_chunks_cover_statements_and_definitions_not_the_protocol():
@@ -239,6 +253,12 @@ def test_the_full_image_is_what_mcusplit_build_makes(tmp_path):
     split = images.build_variant(root, board, tmp_path / "split", True)
     b = bounds.compute(split.elf, programs, per_program=False)
     assert not b.incomplete
+    # The per-program bound (the analyzer's prepare and solve) is the number analyze() gives.
+    from mcusplit.analysis.analyze import analyze
+
+    for p in programs:
+        config = bounds.restricted(b.config, p)
+        assert bounds._program_bound(split.elf, config, p, programs) == (analyze(split.elf, config).pool_needed, None)
     full, report = images.make_full(split.elf, tmp_path / "derived" / "fzpack.elf", b.config,
                                     images.cover_budget(root))
     assert report.dropped

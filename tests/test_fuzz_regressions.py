@@ -22,6 +22,8 @@ from mcusplit.fuzz import shrink
 from mcusplit.fuzz.runner import run_pack
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "fuzz_regressions").glob("*/case.json"))
+if not CASES:
+    pytest.skip("no reduced programs yet", allow_module_level=True)
 
 
 def _param(case: Path):

@@ -89,16 +89,22 @@ def _site_targets(analysis: Analysis, programs: list[Program], present: set[str]
     return sites, left
 
 
-def _why_incomplete(analysis: Analysis) -> str | None:
+def _why_incomplete(analysis: Analysis, program: Program | None = None,
+                    programs: list[Program] = ()) -> str | None:
+    """Why the bound is no number, or calls stay unresolved; with `program`, only what is its own
+    (calls in other programs' functions are theirs: the driver reaches only this one here)."""
+    unresolved = analysis.unresolved
+    if program is not None:
+        unresolved = [c for c in unresolved if _owner(c["function"], programs) in (None, program)]
     if analysis.pool_needed >= OVERFLOW:
         cycles = [c["functions"] for c in analysis.cycles if c["bound"] is None]
         extra = f"; cycles without a bound: {cycles[:2]}" if cycles else ""
         problems = [f"{p['function']}: {p['problem']}" for p in analysis.problems][:2]
         extra += f"; {'; '.join(problems)}" if problems else ""
         return f"pool_needed={'unbounded' if analysis.pool_needed > OVERFLOW else 'overflow'}{extra}"
-    if analysis.unresolved:
-        first = analysis.unresolved[0]
-        return f"{len(analysis.unresolved)} unresolved indirect call(s), e.g. {first['function']} at " \
+    if unresolved:
+        first = unresolved[0]
+        return f"{len(unresolved)} unresolved indirect call(s), e.g. {first['function']} at " \
                f"{first['call_site']:#x}"
     return None
 
@@ -142,6 +148,37 @@ def pack_config(elf: Path, programs: list[Program], tasks: bool = False,
     return config, analyze(elf, config), left
 
 
+def _program_bound(elf: Path, config: AnalyzeConfig, program: Program,
+                   programs: list[Program]) -> tuple[int, str | None]:
+    """pool_needed and why it is incomplete, for one program's annotations. The analyzer's own steps
+    (prepare, solve without paths) give the same number as analyze() without the report's extras
+    (worst paths, source lines of unresolved calls: seconds on a large image); analyze() if those
+    steps ever change shape."""
+    try:
+        from ..analysis.analyze import prepare, solve
+
+        prepared = prepare(elf, config)
+        needed = solve(prepared, paths=False).pool_needed
+        unresolved = [{"function": info.name, "call_site": call.address}
+                      for info, call in prepared.graph.unresolved()]
+        cycles, problems = prepared.cycles, [{"function": i.name, "problem": x} for i in prepared.infos.values()
+                                               for x in i.problems]
+    except (ImportError, AttributeError, TypeError):
+        full = analyze(elf, config)
+        needed, unresolved, cycles, problems = full.pool_needed, full.unresolved, full.cycles, full.problems
+    view = _View(needed, unresolved, cycles, problems)
+    return needed, _why_incomplete(view, program, programs)
+
+
+@dataclass
+class _View:
+    """What _why_incomplete reads of an analysis."""
+    pool_needed: int
+    unresolved: list[dict]
+    cycles: list[dict]
+    problems: list[dict]
+
+
 def restricted(config: AnalyzeConfig, program: Program) -> AnalyzeConfig:
     """The annotations under which the driver's pointers reach `program` only."""
     indirect = dict(config.indirect)
@@ -163,9 +200,7 @@ def compute(elf: Path, programs: list[Program], per_program: bool = True, tasks:
         result.incomplete["*"] = why
     if per_program and len(programs) > 1:
         for p in programs:
-            one = analyze(elf, restricted(config, p))
-            result.per_program[p.name] = one.pool_needed
-            why = _why_incomplete(one)
+            result.per_program[p.name], why = _program_bound(elf, restricted(config, p), p, programs)
             if why:
                 result.incomplete[p.name] = why
     else:

@@ -16,7 +16,6 @@ bytes; tests/test_fuzz.py checks that both ways give the identical image.
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,7 +141,3 @@ def cover_budget(root: Path) -> int:
 
 def with_check_elision(root: Path, elision: str):
     return dataclasses.replace(load_project(root), check_elision=elision)
-
-
-def cpu_jobs() -> int:
-    return os.cpu_count() or 2

@@ -271,6 +271,7 @@ class PackRun:
         index = {p.name: i for i, p in enumerate(programs)}
         by_name = {p.name: p for p in programs}
         first = 0
+        overflows = 0           # canaries broken so far in this image (the count never goes down)
         while first < len(programs):
             patched = driver.patch(elf, self.work / "runs" / f"{variant.replace('/', '-')}-{first}.elf",
                                    replace(config, first=first, count=len(programs) - first))
@@ -284,8 +285,12 @@ class PackRun:
                 self.result.time("qemu", time.monotonic() - started)
             self.result.runs += 1
             runs, order = verdict.parse(result.lines)
-            for name, run in runs.items():
-                if name in by_name and run.ended:
+            for name in sorted((n for n in runs if n in by_name), key=index.get):
+                run = runs[name]
+                if run.ended:
+                    # Blame a broken canary on the program that broke it, not on every one after it.
+                    seen = run.figures.get("overflows", 0)
+                    run.figures["overflows"], overflows = max(0, seen - overflows), max(overflows, seen)
                     for kind, detail in verdict.program_problems(run, self.expected[name], bound_of.get(name)):
                         self.fail(by_name[name], variant, kind, detail)
                     if variant.startswith("split/quiet"):
@@ -299,6 +304,8 @@ class PackRun:
                 return
             began = [n for n in order if n in by_name]      # (a damaged line may name no program)
             running = [n for n in began if not runs[n].ended]
+            if not running and problem[0] == verdict.STATE and overflows:
+                return          # exit 102 at the end: the canary is already blamed on who broke it
             blamed = running or [began[-1] if began else programs[first].name]
             for name in blamed:
                 self.fail(by_name[name], variant, *problem)
