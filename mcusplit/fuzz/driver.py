@@ -152,9 +152,9 @@ static void fz_end(const struct fz_desc *d, uint32_t sum)
                     (unsigned)st.in_use, (unsigned)st.hwm, (unsigned)(st.splits - fz_splits),
                     (unsigned)st.overflows, (unsigned)*d->irq_count, (unsigned)*d->irq_errors);
     /* The call sites that took the segments it used, deepest last (for triage: mcusplit symbolize). */
-    uintptr_t seg = (uintptr_t)__mcusplit_seg_size;
+    uintptr_t seg = (uintptr_t)__mcusplit_seg_size, end = (uintptr_t)__mcusplit_pool_end;
     mcusplit_printf("fzd: sites %s", d->name);
-    for (uintptr_t base = (uintptr_t)__mcusplit_pool_start; base + seg <= (uintptr_t)__mcusplit_pool_end; base += seg) {{
+    for (uintptr_t base = (uintptr_t)__mcusplit_pool_start; base + seg <= end; base += seg) {{
         uintptr_t site = ((struct mcusplit_segment_header *)(base + seg) - 1)->site;
         if (site)
             mcusplit_printf(" 0x%x", (unsigned)site);
