@@ -398,6 +398,34 @@ def fuzz_shrink(generator: str, seed: int, board: str, kind: str | None, variant
               f"({result.reduction.tests} tests); saved {result.case}")
 
 
+@main.command("fuzz-triage")
+@click.argument("results", type=click.Path(path_type=Path))
+@click.option("--max", "limit", type=click.IntRange(1), default=20, show_default=True,
+              help="Failing (program, board) pairs to triage at most.")
+@guarded
+def fuzz_triage(results: Path, limit: int) -> None:
+    """Rerun the failures of a `mcusplit fuzz --json` file without each known analyzer gap's construct."""
+    import json
+
+    from .fuzz import shrink, triage
+    from .fuzz.verdict import Failure
+
+    try:
+        data = json.loads(results.read_text())
+        failures = [Failure(**f) for f in data["failures"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise McusplitError(f"not a mcusplit fuzz --json file ({exc})", str(results)) from None
+    seen = set()
+    for f in failures:
+        key = (f.generator, f.seed, f.board)
+        if key in seen or f.kind in ("analysis incomplete", "host error") or len(seen) >= limit:
+            continue
+        seen.add(key)
+        program = shrink._generate(f.generator, f.seed)
+        verdict_ = triage.suspect(program, _load_board(f.board, None), f)
+        out.print(f"{f.generator} seed {f.seed} on {f.board}: {f.kind} in {f.variant}: {verdict_}", markup=False)
+
+
 @main.command()
 @guarded
 def probes() -> None:

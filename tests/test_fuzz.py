@@ -317,3 +317,17 @@ def test_assembly_that_is_not_utf8(firmware, tmp_path):
     result = qemu.run(boards.load("qemu-mps2-an386"), built.elf, icount_exact=True)
     # 77 / 0.375 = 205.33..: fold = 410, and 2 * 1.2345678e-3 * 205.33 truncates to 0.
     assert result.exit_code == 0 and result.application_lines == ["work=410"], result.lines
+
+
+def test_triage_makes_ram_tables_truthful():
+    from mcusplit.fuzz import triage
+
+    p = next(generator.generate(s) for s in range(1, 60) if "_ram0[" in generator.generate(s).source)
+    truthful = triage.truthful_ram_tables(p).source
+    import re
+
+    for m in re.finditer(r"static \w+ (\w+_ram\d+)\[(\d+)\] = \{([^}]*)\};", truthful):
+        name, n, initial = m.groups()
+        stored = [re.search(rf"    {name}\[{i}\] = (\w+);", truthful).group(1) for i in range(int(n))]
+        assert initial == ", ".join(stored)
+    assert truthful != p.source

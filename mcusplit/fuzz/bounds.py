@@ -104,8 +104,11 @@ def _why_incomplete(analysis: Analysis, program: Program | None = None,
         return f"pool_needed={'unbounded' if analysis.pool_needed > OVERFLOW else 'overflow'}{extra}"
     if unresolved:
         first = unresolved[0]
+        # The walker's own words about that function say more than "unresolved" (e.g. a branch it
+        # took for a call to something that is not a function).
+        said = next((p["problem"] for p in analysis.problems if p["function"] == first["function"]), "")
         return f"{len(unresolved)} unresolved indirect call(s), e.g. {first['function']} at " \
-               f"{first['call_site']:#x}"
+               f"{first['call_site']:#x}" + (f" ({said})" if said else "")
     return None
 
 
