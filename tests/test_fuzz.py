@@ -22,8 +22,10 @@ from mcusplit.fuzz.program import checksum_line
 
 from .conftest import EMULATED_BOARDS, ROOT, run_cli
 
-# Seeds of the CI sample: they pass on every board today (any failure is news).
-SAMPLE_SEEDS = (9003, 9004)
+# The CI sample: a program that passes on every board today (any failure is news), and the board
+# that runs it through the command instead.
+SAMPLE_SEEDS = (9003,)
+COMMAND_BOARD = "qemu-mps2-an500"
 CSMITH_SEED = 7
 FEATURES = ("frame_near_256", "frame_near_segment", "stack_args", "float_return", "struct_argument",
             "direct_recursion", "mutual_recursion", "self_tail_call", "indirect_call_rom", "indirect_call_ram",
@@ -180,9 +182,10 @@ def test_a_regression_round_trips(tmp_path):
 # ---- end to end: real builds, real QEMU ----------------------------------------------------------------
 
 @pytest.mark.slow
-@pytest.mark.parametrize("board", EMULATED_BOARDS)
+@pytest.mark.parametrize("board", [b for b in EMULATED_BOARDS if b != COMMAND_BOARD])
 def test_fixed_seed_sample(board, tmp_path):
-    """The CI sample: every build and run of two programs on every emulated board passes."""
+    """The CI sample: every build and run of a program on every emulated board passes (the command
+    test below covers the last board)."""
     need("gcc")
     need("qemu-system-arm")
     options = runner.Options(tasks_every=1)
@@ -197,7 +200,7 @@ def test_fixed_seed_sample(board, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("board", ["qemu-microbit", "qemu-mps2-an386"])
+@pytest.mark.parametrize("board", ["qemu-microbit"])
 def test_csmith_sample(board, tmp_path):
     need("csmith")
     need("gcc")
@@ -216,13 +219,13 @@ def test_the_command(tmp_path):
     need("gcc")
     need("qemu-system-arm")
     report = tmp_path / "fuzz.json"
-    proc = run_cli("fuzz", "--board", "qemu-mps2-an500", "--count", "2", "--seed", str(SAMPLE_SEEDS[0]),
-                   "--jobs", "1", "--no-tasks", "--json", str(report), "--failures", str(tmp_path / "failures"))
+    proc = run_cli("fuzz", "--board", COMMAND_BOARD, "--count", "1", "--seed", str(SAMPLE_SEEDS[0]),
+                   "--jobs", "1", "--json", str(report), "--failures", str(tmp_path / "failures"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "no failures" in proc.stdout and "programs per minute" in proc.stdout
     data = json.loads(report.read_text())
-    assert data["seeds"] == f"{SAMPLE_SEEDS[0]}..{SAMPLE_SEEDS[0] + 1}" and data["checked"] == 2
-    assert data["failures"] == [] and data["runs"] >= 5
+    assert data["seeds"] == f"{SAMPLE_SEEDS[0]}..{SAMPLE_SEEDS[0]}" and data["checked"] == 1
+    assert data["failures"] == [] and data["runs"] >= 5 and data["interrupts"] > 0
 
 
 def test_the_command_refuses_bad_input():
