@@ -408,11 +408,14 @@ def fuzz_triage(results: Path, limit: int) -> None:
     import json
 
     from .fuzz import shrink, triage
+    from .fuzz.campaign import Campaign
     from .fuzz.verdict import Failure
 
     try:
         data = json.loads(results.read_text())
         failures = [Failure(**f) for f in data["failures"]]
+        packs = Campaign(boards=data["boards"], generator=data["generator"], seed=data["seed"], count=data["count"],
+                         pack_size=data["pack_size"]).packs()
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise McusplitError(f"not a mcusplit fuzz --json file ({exc})", str(results)) from None
     seen = set()
@@ -421,8 +424,9 @@ def fuzz_triage(results: Path, limit: int) -> None:
         if key in seen or f.kind in ("analysis incomplete", "host error") or len(seen) >= limit:
             continue
         seen.add(key)
-        program = shrink._generate(f.generator, f.seed)
-        verdict_ = triage.suspect(program, _load_board(f.board, None), f)
+        pack = [shrink._generate(f.generator, s) for s in next(p for p in packs if f.seed in p)]
+        program = next(p for p in pack if p.seed == f.seed)
+        verdict_ = triage.suspect(program, _load_board(f.board, None), f, pack)
         out.print(f"{f.generator} seed {f.seed} on {f.board}: {f.kind} in {f.variant}: {verdict_}", markup=False)
 
 

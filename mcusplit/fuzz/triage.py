@@ -54,21 +54,29 @@ VARIANTS: dict[str, Callable[[Program], Program]] = {
 }
 
 
-def _fails(program: Program, board: Board, failure: Failure, work: Path) -> bool:
-    result = run_pack([program], board, work, Options(tasks_every=1))
+def _fails(programs: list[Program], board: Board, failure: Failure, work: Path) -> bool:
+    result = run_pack(programs, board, work, Options(tasks_every=1))
     build = failure.variant.split("/")[0]
-    return any(f.kind == failure.kind and f.variant.split("/")[0] == build for f in result.failures)
+    return any(f.kind == failure.kind and f.variant.split("/")[0] == build and f.seed == failure.seed
+               for f in result.failures)
 
 
-def suspect(program: Program, board: Board, failure: Failure) -> str:
-    """The known gap the failure goes away without, or why none is named."""
+def suspect(program: Program, board: Board, failure: Failure, pack: list[Program] | None = None) -> str:
+    """The known gap the failure goes away without, or why none is named. `pack`: the programs it
+    ran with (their image decides the room it starts with); the change is made to it alone."""
+    pack = pack or [program]
+    index = next(i for i, p in enumerate(pack) if p.name == program.name)
+
+    def changed(change: Callable[[Program], Program]) -> list[Program]:
+        return [*pack[:index], change(program), *pack[index + 1:]]
+
     with tempfile.TemporaryDirectory(prefix="mcusplit-triage-") as tmp:
         work = Path(tmp)
-        if not _fails(program, board, failure, work / "alone"):
-            return "only in its pack (does not fail alone)"
+        if not _fails(pack, board, failure, work / "as-found"):
+            return "does not fail again"
         gone = [name for name, change in VARIANTS.items()
                 if change(program).source != program.source or change(program).cflags != program.cflags
-                if not _fails(change(program), board, failure, work / name)]
+                if not _fails(changed(change), board, failure, work / name)]
     if len(gone) == 1:
         return GAPS[gone[0]]
     if gone:
