@@ -16,12 +16,14 @@ bytes; tests/test_fuzz.py checks that both ways give the identical image.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..boards import Board
 from ..build import BuildResult, build
+from ..errors import BuildError
 from ..project import load as load_project
 from . import driver
 from .program import Program
@@ -108,13 +110,32 @@ class Images:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+_RAM_OVERFLOW = re.compile(r"will not fit in region 'RAM': overflowed by (\d+) bytes")
+MIN_SEGMENTS = 3
+
+
 def build_variant(root: Path, board: Board, out: Path, split: bool, keep_as: Path | None = None) -> BuildResult:
     """keep_as: build in `out` and move the image there. Builds that share `out` (the split and the
     tasks image: the same program sources, the same object paths) reuse zig's compile cache, whose
-    key includes the output path."""
-    project = load_project(root)
-    # jobs=1: the campaign already runs one pack per core.
-    result = build(project, board, out, split_stack=split, jobs=1)
+    key includes the output path.
+
+    The pool is sized from an estimate of the programs' data; when the link says RAM overflows,
+    the pool gives up what it lacks (the project keeps the smaller pool for its other builds)."""
+    for _ in range(3):
+        project = load_project(root)
+        try:
+            # jobs=1: the campaign already runs one pack per core.
+            result = build(project, board, out, split_stack=split, jobs=1)
+            break
+        except BuildError as exc:
+            m = _RAM_OVERFLOW.search(exc.message)
+            segments = project.pool.segments - -(-int(m.group(1)) // project.pool.segment_size) if m else 0
+            if not m or segments < MIN_SEGMENTS:
+                raise
+            toml = root / "mcusplit.toml"
+            toml.write_text(re.sub(r"(?m)^segments = \d+$", f"segments = {segments}", toml.read_text()))
+    else:
+        raise BuildError("the programs' data leaves no room for a pool", str(root))
     if keep_as is None:
         return result
     keep_as.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,7 @@ from .program import Program
 from .verdict import Failure
 
 FRAME_TOO_LARGE = "-byte segment offers"   # the build's error for a frame larger than a segment
+NO_POOL = "leaves no room for a pool"       # images.build_variant: the data fills the board's RAM
 RUN_TIMEOUT = 20.0              # a pack runs in well under a second; more is a hang
 INTERVAL = (1500, 8000)         # instructions between timer interrupts (seeded per pack)
 TICK = (400, 4000)               # SysTick cycles per time slice with tasks (seeded per pack)
@@ -181,6 +182,8 @@ class PackRun:
         # is skipped (and counted), not a failure of the tool.
         if exc.kind == verdict.BUILD and FRAME_TOO_LARGE in exc.detail:
             self.result.skipped.append((program.seed, f"generator: {exc.detail.split(': ', 1)[-1][:160]}"))
+        elif exc.kind == verdict.BUILD and ("will not fit in region" in exc.detail or NO_POOL in exc.detail):
+            self.result.skipped.append((program.seed, f"too big for {self.board.name}: {exc.detail[-120:]}"))
         else:
             self.fail(program, exc.variant, exc.kind, exc.detail)
 
