@@ -77,6 +77,15 @@ def suspect(program: Program, board: Board, failure: Failure, pack: list[Program
         gone = [name for name, change in VARIANTS.items()
                 if change(program).source != program.source or change(program).cflags != program.cflags
                 if not _fails(changed(change), board, failure, work / name)]
+        if not gone:
+            # Several gaps together: each alone may not be enough to take the failure away.
+            def everything(p: Program) -> Program:
+                for change in VARIANTS.values():
+                    p = change(p)
+                return p
+
+            if not _fails(changed(everything), board, failure, work / "all"):
+                return "several known gaps together: " + "; ".join(GAPS.values())
     if len(gone) == 1:
         return GAPS[gone[0]]
     if gone:
