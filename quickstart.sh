@@ -6,16 +6,18 @@ set -eu
 cd "$(dirname "$0")"
 
 # QEMU runs the firmware; rustc-web + rust-web-src (rustc with LLVM 22 and its library sources)
-# build Rust projects (examples/rust and its tests); gcc, csmith, libcsmith-dev and cvise serve the
-# fuzzer (docs/fuzz.md: the host oracle, the second generator, the shrinker).
+# build Rust projects (examples/rust and its tests); gcc, gcc-multilib, csmith, libcsmith-dev and cvise
+# serve the fuzzer (docs/fuzz.md: the 32-bit host oracle, the second generator, the shrinker).
 if ! command -v qemu-system-arm >/dev/null 2>&1 || ! [ -x /usr/bin/rustc ] \
         || ! ls /usr/src/rustc-*/library/core/src/lib.rs >/dev/null 2>&1 \
-        || ! command -v gcc >/dev/null 2>&1 || ! command -v csmith >/dev/null 2>&1 \
+        || ! echo 'int main(void) { return 0; }' | gcc -m32 -x c - -o /dev/null >/dev/null 2>&1 \
+        || ! command -v csmith >/dev/null 2>&1 \
         || ! [ -f /usr/include/csmith/csmith.h ] || ! command -v cvise >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq qemu-system-arm rustc-web rust-web-src gcc csmith libcsmith-dev cvise
+    $SUDO apt-get install -y -qq qemu-system-arm rustc-web rust-web-src gcc gcc-multilib csmith libcsmith-dev \
+        cvise
 fi
 python3 -m pip install -q -e ".[test]"
 
