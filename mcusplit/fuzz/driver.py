@@ -29,6 +29,7 @@ from pathlib import Path
 
 from elftools.elf.elffile import ELFFile
 
+from .generator import RESERVE
 from .program import DESCRIPTOR_STRUCT, Program
 
 CONFIG_SYMBOL = "fz_config"
@@ -50,12 +51,34 @@ class RunConfig:
     first: int = 0                 # the programs run: first .. first + count - 1
     count: int = 0xFFFFFFFF
     tick: int = 0                  # FZ_TASKS: SysTick period in core cycles
+    pad: int = 0                   # 0..3: the program starts below a frame of none, 1/3, 2/3, all of the room
 
     def words(self) -> tuple[int, ...]:
-        return (CONFIG_MAGIC, self.mode, self.period, self.first, self.count, self.tick)
+        return (CONFIG_MAGIC, self.mode, self.period, self.first, self.count, self.tick, self.pad)
+
+
+def _pads(segment_size: int) -> str:
+    """Functions that call the program below a frame of a third, two thirds and all of what a fresh
+    stack holds beside the reserve: where a program starts on its stack decides where it splits (a
+    Csmith program that fits a 2 KiB segment would never split). The analyzer sees all three; a
+    run picks one (RunConfig.pad)."""
+    room = segment_size - 16 - 120 - 64            # the first stack, the header, main and the calls
+    largest = segment_size - 16 - RESERVE - 64     # a frame that still fits a segment with the reserve
+    out = []
+    for k, size in ((1, room // 3), (2, room * 2 // 3), (3, largest)):
+        words = min(size, largest) // 4
+        out.append(f"""__attribute__((noinline)) uint32_t fz_pad{k}(const struct fz_desc *d)
+{{
+    volatile uint32_t pad[{words}];
+    for (uint32_t i = 0; i < {words}u; i++)
+        pad[i] = i;
+    return {CALL_RUN}(d) + pad[{words - 1}] - {words - 1}u;
+}}""")
+    return "\n".join(out)
 
 
 def render(programs: list[Program], concurrency: int = 2) -> str:
+    segment_size = max(p.segment_size for p in programs)
     externs = "\n".join(f"extern const struct fz_desc {p.name}_desc;" for p in programs)
     table = ", ".join(f"&{p.name}_desc" for p in programs)
     n = len(programs)
@@ -75,11 +98,11 @@ def render(programs: list[Program], concurrency: int = 2) -> str:
 static const struct fz_desc *const fz_programs[FZ_PROGRAMS] = {{{table}}};
 
 struct fz_config {{
-    uint32_t magic, mode, period, first, count, tick;
+    uint32_t magic, mode, period, first, count, tick, pad;
 }};
 /* Patched in a copy of the ELF for each run (mcusplit/fuzz/driver.py, RunConfig). */
 __attribute__((used)) const volatile struct fz_config {CONFIG_SYMBOL} =
-    {{0x{CONFIG_MAGIC:08X}u, 0, 0, 0, FZ_PROGRAMS, 0}};
+    {{0x{CONFIG_MAGIC:08X}u, 0, 0, 0, FZ_PROGRAMS, 0, 0}};
 
 static const struct fz_desc *volatile fz_current;
 
@@ -163,6 +186,8 @@ static void fz_end(const struct fz_desc *d, uint32_t sum)
 }}
 
 #ifndef FZ_TASKS
+{_pads(segment_size)}
+
 int main(void)
 {{
     uint32_t mode = fz_config.mode, period = fz_config.period;
@@ -178,7 +203,8 @@ int main(void)
             if (!mcusplit_timer_start(period, 0x{TIMER_PRIORITY:02X}u))
                 mcusplit_printf("fzd: no timer\\n");
         }}
-        uint32_t sum = {CALL_RUN}(d);
+        uint32_t pad = fz_config.pad;
+        uint32_t sum = pad == 1u ? fz_pad1(d) : pad == 2u ? fz_pad2(d) : pad == 3u ? fz_pad3(d) : {CALL_RUN}(d);
         if (mode == {TIMER}u) {{
             fz_period = 0;
             mcusplit_timer_stop();
