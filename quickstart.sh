@@ -7,14 +7,19 @@ cd "$(dirname "$0")"
 
 # QEMU runs the firmware; rustc-web + rust-web-src (rustc with LLVM 22 and its library sources)
 # build Rust projects (examples/rust and its tests); picolibc-arm-none-eabi is the C library
-# (<stdio.h>, printf, malloc: docs/libc.md).
+# (<stdio.h>, printf, malloc: docs/libc.md); gcc, gcc-multilib, csmith, libcsmith-dev and cvise
+# serve the fuzzer (docs/fuzz.md: the 32-bit host oracle, the second generator, the shrinker).
 if ! command -v qemu-system-arm >/dev/null 2>&1 || ! [ -x /usr/bin/rustc ] \
         || ! ls /usr/src/rustc-*/library/core/src/lib.rs >/dev/null 2>&1 \
-        || ! [ -f /usr/lib/picolibc/arm-none-eabi/include/picolibc.h ]; then
+        || ! [ -f /usr/lib/picolibc/arm-none-eabi/include/picolibc.h ] \
+        || ! echo 'int main(void) { return 0; }' | gcc -m32 -x c - -o /dev/null >/dev/null 2>&1 \
+        || ! command -v csmith >/dev/null 2>&1 \
+        || ! [ -f /usr/include/csmith/csmith.h ] || ! command -v cvise >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq qemu-system-arm rustc-web rust-web-src picolibc-arm-none-eabi
+    $SUDO apt-get install -y -qq qemu-system-arm rustc-web rust-web-src picolibc-arm-none-eabi gcc gcc-multilib \
+        csmith libcsmith-dev cvise
 fi
 python3 -m pip install -q -e ".[test]"
 

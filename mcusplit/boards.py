@@ -199,6 +199,8 @@ def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
     if not isinstance(variants_raw, dict) or not all(isinstance(v, dict) for v in variants_raw.values()):
         raise BoardError("[variants] must hold one table per variant", where)
     default_variant = raw.get("default_variant")
+    if default_variant is not None and not isinstance(default_variant, str):
+        raise BoardError(f"default_variant must be a string, got {default_variant!r}", where)
     chosen = variant or default_variant
     if variants_raw:
         if chosen is None:

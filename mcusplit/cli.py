@@ -285,8 +285,10 @@ def symbolize(elf: Path, addresses: tuple[str, ...]) -> None:
     from .analysis.symbols import Symbolizer
     symbols = Symbolizer(elf)
     if not addresses:
-        for line in sys.stdin:
-            print(symbols.annotate(line.rstrip("\n")), flush=True)
+        # A serial log can hold any bytes (noise, a reset mid-character): keep them as they came.
+        for raw in sys.stdin.buffer:
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            print(symbols.annotate(line), flush=True)
         return
     parsed = []
     for text in addresses:
@@ -315,6 +317,124 @@ def flash(elf: Path, board: str, variant: str | None, probe_uid: str | None, hal
     result = flash_mod.flash(board_rec, elf, probe_uid=probe_uid, run=not halt, pack=pack)
     out.print(f"[bold green]flashed[/] {elf} ({result.image_bytes:,} B) to {result.target} through probe "
               f"{result.probe_uid} in {result.seconds:.1f} s; " + ("running" if result.running else "halted"))
+
+
+@main.command()
+@click.option("--board", "-b", "board_names", multiple=True, required=True,
+              help="Emulated board (repeat for several; 'all': every emulated board).")
+@click.option("--count", "-n", type=click.IntRange(1), default=10, show_default=True, help="Programs (seeds).")
+@click.option("--seed", "-s", type=click.IntRange(0), default=1, show_default=True,
+              help="First seed: the campaign covers SEED .. SEED+COUNT-1 (resume by seed range).")
+@click.option("--generator", type=click.Choice(["own", "csmith"]), default="own", show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes (default: CPU count).")
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write every result to this file.")
+@click.option("--pack-size", type=click.IntRange(1, 32), default=None,
+              help="Programs per firmware image (default: 8 own, 4 csmith).")
+@click.option("--failures", "failures_dir", type=click.Path(path_type=Path), default=Path("fuzz-failures"),
+              show_default=True, help="Failing programs are saved here (source and what failed).")
+@click.option("--no-timer", is_flag=True, help="Skip the runs with timer interrupts.")
+@click.option("--no-full", is_flag=True, help="Skip the check_elision = \"full\" image.")
+@click.option("--no-tasks", is_flag=True, help="Skip the image running the programs as tasks.")
+@click.option("--keep", "keep_dir", type=click.Path(path_type=Path), help="Keep builds and runs in this directory.")
+@guarded
+def fuzz(board_names: tuple[str, ...], count: int, seed: int, generator: str, jobs: int | None,
+         json_path: Path | None, pack_size: int | None, failures_dir: Path, no_timer: bool, no_full: bool,
+         no_tasks: bool, keep_dir: Path | None) -> None:
+    """Randomized differential testing: generated programs, split vs plain vs host gcc (docs/fuzz.md).
+
+    Exits 1 if any program failed (output mismatch, crash, bound under-estimate, ...)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import boards as boards_mod
+    from .fuzz import campaign, report
+    from .fuzz.runner import Options
+
+    names = [n for n in board_names if n != "all"]
+    if "all" in board_names:
+        names += [n for n in boards_mod.available() if boards_mod.load(n).emulated and n not in names]
+    c = campaign.Campaign(boards=names, generator=generator, seed=seed, count=count, jobs=jobs or 0,
+                          pack_size=pack_size or 0, work=keep_dir, failures_dir=failures_dir,
+                          options=Options(timer=not no_timer, full=not no_full, tasks=not no_tasks,
+                                          keep=keep_dir is not None))
+    campaign.validate(c)
+    total = len(c.packs()) * len(names)
+    failed = 0
+    with Progress(TextColumn("[bold]fuzz[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("packs"),
+                  TextColumn("{task.fields[failed]} failing"), TimeElapsedColumn(), console=err,
+                  transient=False) as progress:
+        task = progress.add_task("fuzz", total=total, failed=0)
+
+        def advance(result) -> None:
+            nonlocal failed
+            failed += len({f.seed for f in result.failures})
+            progress.update(task, advance=1, failed=failed)
+
+        summary = campaign.run(c, on_pack=advance)
+    report.render(summary, out)
+    if json_path:
+        summary.write_json(json_path)
+        err.print(f"[dim]wrote {json_path}[/]")
+    if summary.failures:
+        err.print(f"[dim]failing programs saved in {failures_dir}/[/]")
+    sys.exit(1 if summary.failures else 0)
+
+
+@main.command("fuzz-shrink")
+@click.option("--generator", type=click.Choice(["own", "csmith"]), default="own", show_default=True)
+@click.option("--seed", "-s", type=click.IntRange(0), required=True, help="The failing program's seed.")
+@click.option("--board", "-b", required=True, help="The board it failed on.")
+@click.option("--kind", help="The failure kind to keep (default: the first one found).")
+@click.option("--variant", help="The build/run it failed in, e.g. full/quiet (default: the first one found).")
+@click.option("--budget", type=click.FloatRange(10), default=1200.0, show_default=True,
+              help="Seconds of reduction at most.")
+@click.option("--xfail", "xfail_reason", help="Save the test as xfail with this reason (e.g. a known analyzer gap).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Where to save (default: tests/fuzz_regressions).")
+@guarded
+def fuzz_shrink(generator: str, seed: int, board: str, kind: str | None, variant: str | None, budget: float,
+                xfail_reason: str | None, out_dir: Path | None) -> None:
+    """Reduce a failing generated program and save it as a regression test (docs/fuzz.md)."""
+    from .fuzz import shrink
+
+    found = shrink.find_failure(generator, seed, _load_board(board, None), kind, variant)
+    err.print(f"[dim]{found.one_line()}[/]", markup=True, soft_wrap=True)
+    result = shrink.shrink_and_save(generator, seed, found, budget, xfail_reason, out_dir,
+                                    say=lambda m: err.print(f"[dim]{m}[/]"))
+    out.print(f"reduced {generator} seed {seed}: {result.reduction.lines_before} -> "
+              f"{result.reduction.lines_after} lines in {result.reduction.seconds:.0f} s "
+              f"({result.reduction.tests} tests); saved {result.case}")
+
+
+@main.command("fuzz-triage")
+@click.argument("results", type=click.Path(path_type=Path))
+@click.option("--max", "limit", type=click.IntRange(1), default=20, show_default=True,
+              help="Failing (program, board) pairs to triage at most.")
+@guarded
+def fuzz_triage(results: Path, limit: int) -> None:
+    """Rerun the failures of a `mcusplit fuzz --json` file without each known analyzer gap's construct."""
+    import json
+
+    from .fuzz import shrink, triage
+    from .fuzz.campaign import Campaign
+    from .fuzz.verdict import Failure
+
+    try:
+        data = json.loads(results.read_text())
+        failures = [Failure(**f) for f in data["failures"]]
+        packs = Campaign(boards=data["boards"], generator=data["generator"], seed=data["seed"], count=data["count"],
+                         pack_size=data["pack_size"]).packs()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise McusplitError(f"not a mcusplit fuzz --json file ({exc})", str(results)) from None
+    seen = set()
+    for f in failures:
+        key = (f.generator, f.seed, f.board)
+        if key in seen or f.kind in ("analysis incomplete", "host error") or len(seen) >= limit:
+            continue
+        seen.add(key)
+        pack = [shrink._generate(f.generator, s) for s in next(p for p in packs if f.seed in p)]
+        program = next(p for p in pack if p.seed == f.seed)
+        verdict_ = triage.suspect(program, _load_board(f.board, None), f, pack)
+        out.print(f"{f.generator} seed {f.seed} on {f.board}: {f.kind} in {f.variant}: {verdict_}", markup=False)
 
 
 @main.command()

@@ -195,6 +195,8 @@ def load(path: str | Path) -> Project:
             raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ProjectError(f"not valid TOML: {exc}", where) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProjectError(f"cannot read: {exc}", where) from None
     project_t = _expect(raw.get("project", {}), dict, "project", where)
     _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags", "rustflags", "libc"},
                 f"{where} [project]")

@@ -25,7 +25,7 @@ from ..contract import MORESTACK_PUSH_MAX, Layout, push_bytes
 from .callgraph import CallGraph
 from .functions import FunctionInfo
 from .periodic import MAX_LAYERS, Layers, unroll
-from .steps import OVERFLOW, UNBOUNDED, UNKNOWN, Step, maximum, piecewise
+from .steps import OVERFLOW, UNBOUNDED, UNKNOWN, Step, maximum, piecewise, saturating_add
 
 
 @dataclass
@@ -170,7 +170,8 @@ class Solver:
         if room < push + self.layout.guard_bytes:
             return OVERFLOW
         # it splits: what the new segment holds, and an interrupt while the push is on this stack
-        return max(self.split_value.get(f, need(0)), self._interrupt_at(sp - push, room - push))
+        # (with the new segment already taken, as in _with_check)
+        return max(self.split_value.get(f, need(0)), saturating_add(self._interrupt_at(sp - push, room - push), 1))
 
     def _on_static_stack(self, f: int, need: Step, sp: int, room: int, depth: int = 0) -> int:
         """Segments `f` holds when entered with sp on a static stack and `room` bytes below it."""
@@ -237,8 +238,11 @@ class Solver:
         self.split_value[info.address] = body(fresh) + 1 if body(fresh) < OVERFLOW else body(fresh)
         self.bodies[info.address] = body
         split_here = [Step.const(body(fresh), push + self.layout.guard_bytes).plus(1)]
-        if self.irq is not None:                    # an interrupt while __morestack is on the old stack
-            split_here.append(self.irq.shift(push + self.layout.exception_frame))
+        if self.irq is not None:
+            # an interrupt while __morestack is on the old stack: between taking the new segment
+            # and moving sp to it (and between coming back and giving it back) that segment is
+            # held too (found by mcusplit fuzz: tests/fuzz_regressions/own-90002-*)
+            split_here.append(self.irq.shift(push + self.layout.exception_frame).plus(1))
         return piecewise(threshold, maximum(split_here), body)
 
     def _layer(self, component: list[int], inner: dict[int, Step] | None) -> dict[int, Step]:

@@ -104,10 +104,12 @@ class _State:
     stack: tuple | None = None   # (name, size, top) on a static stack; depth is then below its top
     after_call: int | None = None   # the callee when the previous instruction was a call
     own_slots: dict | None = None   # the function's own stack slots while it runs on a static stack
+    # inside an IT block: (its first condition, whether that holds on this path, instructions left)
+    it: tuple | None = None
 
     def fork(self, address: int, **changes) -> _State:
         s = _State(address, self.depth, dict(self.regs), dict(self.slots), self.flags, self.stack, None,
-                   dict(self.own_slots) if self.own_slots is not None else None)
+                   dict(self.own_slots) if self.own_slots is not None else None, self.it)
         for key, value in changes.items():
             setattr(s, key, value)
         return s
@@ -378,7 +380,7 @@ class _Walk:
             self.off_the_end(state, "execution runs past the end of the function")
             return None
         if address in self.joins:
-            key = (address, state.depth, state.stack)
+            key = (address, state.depth, state.stack, state.it)
             known = self.seen.get(key)
             if known is not None:
                 merges = self.merges.get(key, 0) + 1
@@ -426,6 +428,16 @@ class _Walk:
 
     # -- one instruction --
     def step(self, ins: Insn, state: _State) -> _State | None:
+        if ins.base == "it" and ins.ops:
+            return self.it_block(ins, state)
+        if state.it is not None:
+            first, holds, left = state.it
+            state.it = (first, holds, left - 1) if left > 1 and ins.cond else None
+            if ins.cond:
+                if holds != (ins.cond == first):
+                    state.address = ins.end         # skipped on this path
+                    return state
+                ins = ins._replace(cond=None)        # executed on this path: unconditionally
         kind = K.classify(ins.base, ins.ops)
         if ins.base[0] == "v":
             self.w.uses_fp = True
@@ -439,6 +451,19 @@ class _Walk:
         if nxt is not None:
             nxt.after_call = after_call
         return nxt
+
+    def it_block(self, ins: Insn, state: _State) -> _State:
+        """`it<x><y><z> cond`: one path on which the condition holds, one on which it does not.
+        Every instruction of the block then runs or not as its condition says on that path (the
+        `addeq sp` and `bxeq lr` of an epilogue go together; deciding each alone would pair them
+        wrongly)."""
+        first = ins.ops.strip().lower()
+        count = len(_strip_it(ins.mnemonic))
+        holds = state.fork(ins.end, it=(first, True, count))
+        fails = state.fork(ins.end, it=(first, False, count))
+        _refine(fails, holds, first)
+        self.work.append(fails)
+        return holds
 
     def conditional(self, ins: Insn, state: _State) -> None:
         """A conditional instruction that ends the path: the path also goes on when it fails."""
@@ -497,6 +522,11 @@ class _Walk:
                 return _make(v for v in range(m + 1) if v & ~m == 0)
         if base in ("lsr", "lsrs") and a is None and b is not None and b[0] == "c" and 32 - (b[1] & 31) <= 10:
             return _make(range(1 << (32 - (b[1] & 31))))    # a 32-bit value shifted right by 22 or more
+        if base in ("lsl", "lsls") and a is None and b is not None and b[0] == "c" and 0 < 32 - (b[1] & 31) <= 10:
+            # shifted left by 22 or more: only its low bits survive, at the top (`lsls #30; lsrs #28`
+            # takes a 4-word table's offset out of a value, Thumb-1's `(x & 3) * 4`)
+            shift = b[1] & 31
+            return _make(k << shift for k in range(1 << (32 - shift)))
         if base in ("and", "ands", "bic", "bics") and a is not None and a[0] in ("sp", "ssp") and b is not None \
                 and b[0] == "c":
             # an sp aligned down (over-aligned locals): at most the alignment less a word deeper
@@ -840,7 +870,12 @@ def _call(walk: _Walk, ins: Insn, state: _State):
     if helper is not None:
         _case_table(walk, ins, state, helper)
         return None, None
+    divisor = _values(state.regs.get("r1"))
     _clobber(state)
+    if walk.w.names.get(resolved, "") == "__aeabi_uidivmod" and divisor and 0 not in divisor:
+        # The run-time ABI's unsigned division returns the remainder in r1, below the divisor: what
+        # a switch on `x % n` indexes its table with (Thumb-1 has no divide instruction).
+        state.regs["r1"] = _make(range(max(divisor)))
     if resolved in walk.w.noreturn:
         return None, None
     return _continue(state, ins), resolved
@@ -876,6 +911,13 @@ def _case_table(walk: _Walk, ins: Insn, state: _State, helper: tuple[int, bool, 
             walk.work.append(case)
         else:
             walk.unknown(ins.address, f"GCC case table entry {target:#x} outside the function")
+
+
+def _strip_it(mnemonic: str) -> str:
+    """`itte` -> `tte`: one letter per instruction the block covers."""
+    m = mnemonic.lower()
+    m = m[:-2] if m.endswith((".w", ".n")) else m
+    return m[1:]
 
 
 def _clobber(state: _State) -> None:
@@ -974,14 +1016,16 @@ def _table_branch(walk: _Walk, ins: Insn, state: _State):
     memory = parts[0] if parts else ""
     pieces = [p.strip() for p in memory.strip("[]").split(",")]
     index = _values(state.regs.get(register(pieces[1]))) if len(pieces) >= 2 else None
+    base = walk.value(state, pieces[0], ins) if register(pieces[0]) != "pc" else ("c", ins.address + 4)
+    width = 1 if ins.base == "tbb" else 2
+    if index is None and register(pieces[0]) == "pc":
+        index = _inline_table(walk, ins.address + 4, width)
     if index is None:
         walk.unknown(ins.address, "jump table whose index the analysis cannot bound")
         return None, None
-    base = walk.value(state, pieces[0], ins) if register(pieces[0]) != "pc" else ("c", ins.address + 4)
     if base is None or base[0] != "c":
         walk.unknown(ins.address, "jump table whose address the analysis cannot know")
         return None, None
-    width = 1 if ins.base == "tbb" else 2
     entries = walk.w._read_values(frozenset(base[1] + width * i for i in index), width, False)
     if entries is None:
         walk.unknown(ins.address, "jump table outside read-only memory")
@@ -993,6 +1037,24 @@ def _table_branch(walk: _Walk, ins: Insn, state: _State):
         else:
             walk.unknown(ins.address, f"jump table entry {target:#x} outside the function")
     return None, None
+
+
+def _inline_table(walk: _Walk, table: int, width: int) -> frozenset | None:
+    """The entries a tbb/tbh table right after the instruction can have, when the index is not
+    known: its targets are at or after the table (the offsets are unsigned), so no entry lies at or
+    past the lowest target read so far. Reading up to there takes every real entry (and, if code
+    follows that no entry names, a few halfwords of it: more targets, never fewer)."""
+    lowest, count = None, 0
+    while count < MAX_SET and (lowest is None or table + width * count < lowest):
+        entry = walk.w._read_values(frozenset([table + width * count]), width, False)
+        if entry is None:
+            return None
+        target = table + 2 * next(iter(entry))
+        if target < table + width * (count + 1):
+            return None                     # an entry that points into the table: not a table
+        lowest = target if lowest is None else min(lowest, target)
+        count += 1
+    return frozenset(range(count)) if count < MAX_SET else None
 
 
 def _push(walk: _Walk, ins: Insn, state: _State):

@@ -83,12 +83,14 @@ def generate_assembly(prepared: Path, display: str, core: Core, opt_level: int,
     except BuildError as exc:
         message = re.sub(r"^.*?(fatal )?error: (error in backend: )?", "", exc.message)
         raise BuildError(f"LLVM cannot compile this module: {message}", display) from None
-    return asm.read_text()
+    # LLVM writes raw bytes of constants in assembly comments (`.byte 208 @ \xd0` for a double in
+    # DWARF's DW_OP_implicit_value): not UTF-8. surrogateescape keeps them byte for byte.
+    return asm.read_text(encoding="utf-8", errors="surrogateescape")
 
 
 def assemble(text: str, ir_path: Path, display: str, core: Core, work: Path) -> Path:
     asm_path = work / f"{ir_path.name}.s"
-    asm_path.write_text(text)
+    asm_path.write_text(text, encoding="utf-8", errors="surrogateescape")
     obj = work / f"{ir_path.name}.o"
     run_tool([*clang(), "-target", core.clang_target, f"-mcpu={core.clang_cpu}", "-c", asm_path, "-o", obj],
              f"{display} (assembling {asm_path.name})")
