@@ -35,6 +35,8 @@ _RACK = pytest.StashKey[rack_mod.Rack]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--rack", default=None, metavar="PATH",
                      help="rack file for the HIL suite (default: $MCUSPLIT_RACK, else hil/racks/emulated.toml)")
+    parser.addoption("--require-all-slots", action="store_true", default=False,
+                     help="a slot whose board or tool is missing fails instead of skipping (always so when CI is set)")
 
 
 def rack_path(config: pytest.Config) -> Path:
@@ -84,7 +86,10 @@ def slot(request: pytest.FixtureRequest, slot_availability: Callable[[rack_mod.S
     the_slot: rack_mod.Slot = request.param
     reason = slot_availability(the_slot)
     if reason:
-        pytest.skip(f"slot {the_slot.name} ({the_slot.board_spec}): {reason}")
+        message = f"slot {the_slot.name} ({the_slot.board_spec}): {reason}"
+        if request.config.getoption("--require-all-slots") or os.environ.get("CI"):
+            pytest.fail(f"{message} (--require-all-slots, or CI set: every slot of the rack must run)")
+        pytest.skip(message)
     return the_slot
 
 

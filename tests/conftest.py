@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,16 @@ EXAMPLES = ROOT / "examples"
 
 # Every board QEMU can run (nucleo-f4 runs on QEMU's STM32F405 with its console on USART2).
 EMULATED_BOARDS = [name for name in boards.available() if boards.load(name).emulated]
+
+
+def require(missing: str | None) -> None:
+    """A test whose tool or board is missing: fails in CI (`CI` set: no silent skips there), skips
+    with the reason elsewhere."""
+    if missing is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI needs it: {missing}")
+    pytest.skip(missing)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from mcusplit import boards, build, project
 from mcusplit.emu import qemu
 from mcusplit.errors import BuildError, ProjectError
 
-from .conftest import EMULATED_BOARDS, FIRMWARE
+from .conftest import EMULATED_BOARDS, FIRMWARE, require
 
 BIGSTACK = FIRMWARE / "bigstack"
 
@@ -142,7 +142,7 @@ def test_a_c_library_function_can_have_a_big_stack(tmp_path):
                                        '#include <stdio.h>\nint main(void) { return printf("%d\\n", 42) != 3; }\n'))
     from mcusplit.link import libc
 
-    if libc.picolibc(boards.load("qemu-mps2-an386").core) is None:
-        pytest.skip("picolibc not installed")
+    require(None if libc.picolibc(boards.load("qemu-mps2-an386").core) else
+            "picolibc not installed (Debian: apt-get install picolibc-arm-none-eabi)")
     built = build.build(proj, boards.load("qemu-mps2-an386"), tmp_path / "out")
     assert "__wrap_vfprintf" in objects(built.elf)

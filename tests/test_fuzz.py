@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,7 +19,7 @@ from mcusplit import boards
 from mcusplit.fuzz import bounds, campaign, driver, generator, host, images, runner, shrink, verdict
 from mcusplit.fuzz.program import checksum_line
 
-from .conftest import EMULATED_BOARDS, ROOT, run_cli
+from .conftest import EMULATED_BOARDS, ROOT, require, run_cli
 
 # The CI sample: a program that passes on every board today (any failure is news), and the board
 # that runs it through the command instead.
@@ -34,11 +33,7 @@ FEATURES = ("frame_near_256", "frame_near_segment", "stack_args", "float_return"
 
 
 def need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        message = f"{tool} is not installed (Debian: apt-get install {tool})"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs it: {message}")
-        pytest.skip(message)
+    require(None if shutil.which(tool) else f"{tool} is not installed (Debian: apt-get install {tool})")
 
 
 # ---- the generator ---------------------------------------------------------------------------------

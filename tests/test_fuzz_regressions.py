@@ -11,7 +11,6 @@ Add one with `mcusplit fuzz-shrink --generator own --seed S --board B` (docs/fuz
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -20,6 +19,8 @@ import pytest
 from mcusplit import boards
 from mcusplit.fuzz import shrink
 from mcusplit.fuzz.runner import run_pack
+
+from .conftest import require
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "fuzz_regressions").glob("*/case.json"))
 if not CASES:
@@ -30,10 +31,7 @@ if not CASES:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_regression(case, tmp_path):
     for tool in ("gcc", "qemu-system-arm"):
-        if shutil.which(tool) is None:
-            if os.environ.get("CI"):
-                pytest.fail(f"CI needs {tool}")
-            pytest.skip(f"{tool} is not installed")
+        require(None if shutil.which(tool) else f"{tool} is not installed")
     program, data = shrink.load_regression(case)
     target = shrink.Target(boards.load(data["board"]), data["kind"], data["variant"])
     result = run_pack([program], target.board, tmp_path, target.options())

@@ -7,7 +7,6 @@ gcc -fstack-usage says in its .su files, and --check compares with the linker sc
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,7 +17,7 @@ from mcusplit.analysis import config as analysis_config
 from mcusplit.analysis.analyze import analyze
 from mcusplit.analysis.stackwalk import StackWalker
 
-from .conftest import FIRMWARE, run_cli
+from .conftest import FIRMWARE, require, run_cli
 
 SOURCES = FIRMWARE / "gcc"
 GCC = "arm-none-eabi-gcc"
@@ -27,11 +26,7 @@ CPUS = {"cortex-m0": ["-mcpu=cortex-m0"], "cortex-m3": ["-mcpu=cortex-m3"],
 
 
 def _need_gcc() -> None:
-    if shutil.which(GCC) is None:
-        reason = f"{GCC} not installed (Debian: apt-get install gcc-arm-none-eabi)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require(None if shutil.which(GCC) else f"{GCC} not installed (Debian: apt-get install gcc-arm-none-eabi)")
 
 
 def build_with_gcc(out: Path, cpu: str, opt: str, relocs: bool = True, main: str = "main.c",

@@ -8,7 +8,6 @@ with the reason, except in CI (the CI variable set), where they fail with it.
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import struct
 import subprocess
@@ -23,17 +22,9 @@ from mcusplit.emu import qemu
 from mcusplit.errors import BuildError, ProjectError
 from mcusplit.link import libc
 
-from .conftest import EMULATED_BOARDS, EXAMPLES, FIRMWARE
+from .conftest import EMULATED_BOARDS, EXAMPLES, FIRMWARE, require
 
 EXAMPLE_BOARDS = ["qemu-microbit", "qemu-mps2-an386", "qemu-mps2-an505"]     # M0, M4F, M33
-
-
-def require(missing: str | None) -> None:
-    if missing is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(missing)
-    pytest.skip(missing)
 
 
 def require_picolibc(core_key: str) -> libc.CLibrary:

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..analysis.elf import Firmware
 from ..boards import Board
+from ..elfimage import Firmware
 from ..errors import ToolError
 from . import pyocd_backend
 from .pyocd_backend import NoProbeError, ProbeError, ProbeInfo

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..analysis.elf import Firmware, c_string
 from ..contract import HEADER_BYTES, HEADER_SITE_OFFSET  # struct mcusplit_segment_header
+from ..elfimage import Firmware, c_string
 from ..errors import McusplitError
 
 SITE_BUCKETS = 64                   # MCUSPLIT_SITE_BUCKETS: splits counted by call site

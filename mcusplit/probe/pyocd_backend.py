@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.elf import Firmware
 from ..boards import Board
+from ..elfimage import Firmware
 from ..errors import ToolError
 from . import poolstats
 from .qemu_machine import PROBE_TYPE

@@ -33,8 +33,8 @@ from typing import Any
 import serial
 
 from .. import boards
-from ..analysis.elf import Firmware
 from ..boards import Board
+from ..elfimage import Firmware
 from ..errors import McusplitError, ToolError
 from ..watermarks import ConsoleReport
 from . import console as console_mod
