@@ -46,7 +46,9 @@ def test_reserve_holds_an_unchecked_leaf_and_an_interrupt_on_top(firmware, board
     assert stats["splits"] > 0, "the handler must have split at the boundary: the test reached it"
     analysis = analyze(built.elf, analysis_config.load(project.load(FIRMWARE / "leafreserve").config_path))
     assert not analysis.check_failures()
-    assert analysis.pool_needed == stats["hwm"]
+    # The bound also covers the handler landing inside __morestack's window (the new segment taken,
+    # sp not yet moved: the handler's split is a second segment), which the run's timer need not hit.
+    assert stats["hwm"] <= analysis.pool_needed <= stats["hwm"] + 1
 
 
 @pytest.mark.parametrize("board", BOARDS)

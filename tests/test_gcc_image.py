@@ -87,9 +87,11 @@ def test_contiguous_analysis_of_a_gcc_image(tmp_path, cpu):
     reset = analysis.entries[0]
     assert reset.name == "Reset_Handler"
     assert reset.value >= hand_count(cpu, frames)
-    sites = {i["function"]: i for i in analysis.indirect}
-    assert sites["dispatch"]["resolution"] == "address-taken"
-    assert sites["dispatch"]["targets"] == ["leaf", "mid", "deep"]
+    sites = [i for i in analysis.indirect if i["function"] == "dispatch"]
+    assert sorted({t for i in sites for t in i["targets"]}) == ["deep", "leaf", "mid"]
+    # On the M0 gcc divides through __aeabi_uidivmod, whose remainder (below the divisor, 3) bounds
+    # the index: the table's three entries, read as constants. Elsewhere (udiv, mls) it does not.
+    assert {i["resolution"] for i in sites} == {"constant" if cpu == "cortex-m0" else "address-taken"}
 
 
 @pytest.mark.parametrize("cpu", sorted(CPUS))
@@ -99,8 +101,8 @@ def test_without_relocations_every_word_that_looks_like_a_function_counts(tmp_pa
     so a bigger bound or a failed check (a cycle through dispatch), never a smaller one."""
     elf, frames = build_with_gcc(tmp_path, cpu, "-O2", relocs=False)
     analysis = analyze(elf, analysis_config.load(SOURCES / "mcusplit.toml"))
-    dispatch = {i["function"]: i for i in analysis.indirect}["dispatch"]
-    assert {"leaf", "mid", "deep"} <= set(dispatch["targets"])
+    targets = {t for i in analysis.indirect if i["function"] == "dispatch" for t in i["targets"]}
+    assert {"leaf", "mid", "deep"} <= targets
     failures = analysis.check_failures()
     assert failures or analysis.entries[0].value >= hand_count(cpu, frames)
 

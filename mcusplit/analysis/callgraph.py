@@ -124,7 +124,15 @@ class CallGraph:
         out = []
         for f in sorted(self.address_taken):
             sigs = self.signatures.get(self.info[f].name)
-            if sigs is None or sigs & wanted or any(sig.endswith(" ()") and sig[:-3] in returns for sig in sigs):
+            if sigs is None:
+                out.append(f)                   # no type known (assembly, a library): it may match
+                continue
+            # `(void)`: a prototyped function without parameters, reached only by `()` calls; a
+            # plain `()` may be an unprototyped definition, which a call with arguments that
+            # returns its type may reach too.
+            exact = {sig[:-7] + " ()" if sig.endswith(" (void)") else sig for sig in sigs}
+            unprototyped = {sig[:-3] for sig in sigs if sig.endswith(" ()")}
+            if exact & wanted or unprototyped & returns:
                 out.append(f)
         return tuple(out)
 

@@ -1051,10 +1051,10 @@ def _inline_table(walk: _Walk, table: int, width: int) -> frozenset | None:
             return None
         target = table + 2 * next(iter(entry))
         if target < table + width * (count + 1):
-            return None                     # an entry that points into the table: not a table
+            break           # into the table itself: no case does that, so the table ended (tbb's padding byte)
         lowest = target if lowest is None else min(lowest, target)
         count += 1
-    return frozenset(range(count)) if count < MAX_SET else None
+    return frozenset(range(count)) if 0 < count < MAX_SET else None
 
 
 def _push(walk: _Walk, ins: Insn, state: _State):

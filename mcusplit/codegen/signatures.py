@@ -8,6 +8,7 @@ them into it, and their indirect calls with them).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -24,11 +25,20 @@ def of_module(module) -> tuple[dict[str, str], dict[str, list[str]]]:
     own: dict[str, set[str]] = {}
     direct: dict[str, set[str]] = {}
     assembly: set[str] = set()
+    prototyped: set[str] | None = None
     for fn in module.functions:
         if fn.is_declaration:
             continue
         fn_type = fn.global_value_type
         defined[fn.name] = " ".join(str(fn_type).split())
+        if defined[fn.name].endswith(" ()"):
+            if prototyped is None:
+                prototyped = _prototyped_without_parameters(str(module))
+            if fn.name in prototyped:
+                # `int f(void)`: its IR type `i32 ()` is also that of an unprototyped `int f()`,
+                # which the analyzer must let any `int (*)(...)` call; the debug information's
+                # DIFlagPrototyped tells them apart.
+                defined[fn.name] = defined[fn.name][:-3] + " (void)"
         own[fn.name], direct[fn.name] = set(), set()
         for block in fn.blocks:
             for ins in block.instructions:
@@ -73,6 +83,17 @@ def of_module(module) -> tuple[dict[str, str], dict[str, list[str]]]:
     for name in defined:
         close(name, set())
     return defined, {name: sorted(sigs) for name, sigs in closed.items() if sigs is not None}
+
+
+_DEFINE = re.compile(r"^define [^@]*@\"?([^\"(\s]+)\"?\(\)[^!]*!dbg (!\d+)", re.M)
+_SUBPROGRAM = re.compile(r"^(!\d+) = distinct !DISubprogram\((.*)\)$", re.M)
+
+
+def _prototyped_without_parameters(text: str) -> set[str]:
+    """Functions defined with `()` in IR whose debug information says C declared them with a
+    prototype (`(void)`). Without debug information: none (they stay possibly unprototyped)."""
+    flags = {m.group(1): "DIFlagPrototyped" in m.group(2) for m in _SUBPROGRAM.finditer(text)}
+    return {m.group(1) for m in _DEFINE.finditer(text) if flags.get(m.group(2))}
 
 
 def of_bitcode(path) -> tuple[dict[str, str], dict[str, list[str]]]:

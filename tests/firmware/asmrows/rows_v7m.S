@@ -212,11 +212,25 @@ FUNC row_tbh
 9:  pop     {pc}
     .size row_tbh, . - row_tbh
 
-@ TABLE_BRANCH: no bound on the index: unknown
-FUNC row_tbb_unbounded
+@ TABLE_BRANCH: no bound on the index, an inline table: read up to its lowest target (every real
+@ entry; the padding byte points into the table, so the table ended there)
+FUNC row_tbb_inline_unbounded
     push    {lr}
     tbb     [pc, r0]
-1:  .byte   (2f - 1b) / 2, (2f - 1b) / 2
+1:  .byte   (2f - 1b) / 2, (3f - 1b) / 2, 0
+    .p2align 1
+2:  bl      leaf
+    pop     {pc}
+3:  pop     {pc}
+    .size row_tbb_inline_unbounded, . - row_tbb_inline_unbounded
+
+@ TABLE_BRANCH: no bound on the index, a table elsewhere: unknown
+FUNC row_tbb_unbounded
+    push    {lr}
+    adr     r1, 1f
+    tbb     [r1, r0]
+    .p2align 2
+1:  .byte   (2f - 4b) / 2, (2f - 4b) / 2
     .p2align 1
 2:  pop     {pc}
     .size row_tbb_unbounded, . - row_tbb_unbounded
