@@ -7,8 +7,10 @@ QEMU): the runner stops QEMU at that line when QEMU does not stop by itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
+import struct
 import subprocess
 import tempfile
 import time
@@ -16,10 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from elftools.common.exceptions import ELFError
+from elftools.elf.elffile import ELFFile
+
+from .. import children
 from ..boards import Board
-from ..errors import ToolError
+from ..errors import RunError, ToolError
+from ..link.board_source import BOARD_SECTION
 from ..toolchain import qemu_system_arm
-from ..watermarks import ConsoleReport, parse_line
+from ..watermarks import ConsoleReport, Record, parse_line
 from . import icount
 
 EXIT_TIMEOUT = 124
@@ -36,6 +43,9 @@ class RunResult:
     range_counts: list[tuple[int, int, int]] = field(default_factory=list)
     seconds: float = 0.0
     qemu_stderr: str = ""
+    qemu_status: int = 0
+    lockup: bool = False                  # the core locked up before an exit line
+    exit_line_error: str | None = None    # an exit line that is malformed or out of range
 
     @property
     def application_lines(self) -> list[str]:
@@ -59,6 +69,40 @@ def command(board: Board, elf: Path, icount_exact: bool = False, plugin_args: li
         cmd += ["-plugin", ",".join([str(icount.plugin_path()), *plugin_args])]
     cmd += [*extra, "-kernel", str(elf)]
     return cmd
+
+
+def recorded_board(elf: Path) -> str | None:
+    """The board an mcusplit build recorded in the image (.mcusplit.board: name or name@variant),
+    or None for an image without the record (older builds, other tools' images)."""
+    try:
+        with elf.open("rb") as f:
+            if f.read(4) != b"\x7fELF":
+                raise ToolError("not an ELF file (mcusplit run takes the .elf the build wrote)", str(elf))
+            f.seek(0)
+            section = ELFFile(f).get_section_by_name(BOARD_SECTION)
+            if section is None:
+                return None
+            data = section.data()
+    except OSError as exc:
+        raise ToolError(f"cannot read: {exc.strerror or exc}", str(elf)) from None
+    except (ELFError, ValueError, struct.error) as exc:
+        raise ToolError(f"not a readable ELF file ({' '.join(str(exc).split())[:120]})", str(elf)) from None
+    return data.split(b"\0", 1)[0].decode("utf-8", errors="replace") or None
+
+
+def check_image(elf: Path, board: Board) -> None:
+    """Before QEMU starts: the image exists, is readable, and was not built for another board."""
+    if not elf.exists():
+        raise ToolError("no such ELF file", str(elf))
+    if not elf.is_file():
+        raise ToolError("not a file (an ELF image is expected)", str(elf))
+    if board.qemu is None:
+        raise ToolError(f"board '{board.name}' has no QEMU machine; use a real board (mcusplit flash)")
+    recorded = recorded_board(elf)
+    if recorded is not None and recorded.split("@", 1)[0] != board.name:
+        raise ToolError(f"built for board '{recorded}', not for '{board.name}' "
+                        f"(run it with --board {recorded.split('@', 1)[0]}, or rebuild it for {board.name})",
+                        str(elf))
 
 
 def run(board: Board, elf: Path, timeout: float = 30.0, count_instructions: bool = False,
@@ -85,60 +129,73 @@ def run(board: Board, elf: Path, timeout: float = 30.0, count_instructions: bool
 
 def _supervise(cmd: list[str], board: Board, timeout: float, echo: Callable[[str], None] | None) -> RunResult:
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     result = RunResult(exit_code=0)
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ, "out")
-    selector.register(proc.stderr, selectors.EVENT_READ, "err")
     pending = b""
     stderr = b""
     exit_line_code: int | None = None
-    open_streams = 2
     deadline = started + timeout
     try:
-        while open_streams:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                result.timed_out = True
-                break
-            for key, _ in selector.select(timeout=min(remaining, 0.5)):
-                chunk = os.read(key.fileobj.fileno(), 65536)
-                if not chunk:
-                    selector.unregister(key.fileobj)
-                    open_streams -= 1
-                    continue
-                if key.data == "err":
-                    stderr += chunk
-                    continue
-                pending += chunk
-                *complete, pending = pending.split(b"\n")
-                for raw in complete:
-                    line = raw.decode("utf-8", errors="replace").rstrip("\r")
-                    result.lines.append(line)
-                    record = parse_line(line)
-                    if record is not None:
-                        result.report.add(record)
-                        if record.kind == "exit":
-                            exit_line_code = record.int("code")
-                    if echo:
-                        echo(line)
-            if exit_line_code is not None and board.exit_method != "semihosting":
-                break           # the firmware halts after its exit line; QEMU would run forever
-    finally:
-        selector.close()
+        # QEMU runs in a process group of its own that is ended however this block is left
+        # (an error, a timeout, SIGINT, SIGTERM): no QEMU outlives the run (mcusplit/children.py).
+        with children.popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+            selector = selectors.DefaultSelector()
+            selector.register(proc.stdout, selectors.EVENT_READ, "out")
+            selector.register(proc.stderr, selectors.EVENT_READ, "err")
+            open_streams = 2
+            try:
+                while open_streams:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        result.timed_out = True
+                        break
+                    for key, _ in selector.select(timeout=min(remaining, 0.5)):
+                        chunk = os.read(key.fileobj.fileno(), 65536)
+                        if not chunk:
+                            selector.unregister(key.fileobj)
+                            open_streams -= 1
+                            continue
+                        if key.data == "err":
+                            stderr += chunk
+                            continue
+                        pending += chunk
+                        *complete, pending = pending.split(b"\n")
+                        for raw in complete:
+                            line = raw.decode("utf-8", errors="replace").rstrip("\r")
+                            result.lines.append(line)
+                            record = parse_line(line)
+                            if record is not None:
+                                result.report.add(record)
+                                if record.kind == "exit" and result.exit_line_error is None:
+                                    exit_line_code = _exit_code(record, line, result)
+                            if echo:
+                                echo(line)
+                    if (exit_line_code is not None or result.exit_line_error) and board.exit_method != "semihosting":
+                        break           # the firmware halts after its exit line; QEMU would run forever
+            finally:
+                selector.close()
+            if proc.poll() is None and not (result.timed_out or board.exit_method != "semihosting"):
+                # the streams closed: QEMU is on its way out; give it a moment for its status
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=5)
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            with contextlib.suppress(OSError, ValueError):
+                stderr += proc.stderr.read() if proc.stderr else b""
+            returncode = proc.returncode
+    except OSError as exc:
+        raise ToolError(f"cannot run {cmd[0]}: {exc}") from None
     if pending:
         line = pending.decode("utf-8", errors="replace").rstrip("\r")
         result.lines.append(line)
         if echo:
             echo(line)
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    result.qemu_stderr = (stderr + (proc.stderr.read() if proc.stderr else b"")).decode(errors="replace")
+    result.qemu_stderr = stderr.decode(errors="replace")
+    result.qemu_status = returncode
     result.seconds = time.monotonic() - started
     lockup = "Lockup" in result.qemu_stderr
     if lockup:
@@ -146,6 +203,7 @@ def _supervise(cmd: list[str], board: Board, timeout: float, echo: Callable[[str
         result.lines.append(line)
         if echo:
             echo(line)
+    result.lockup = lockup and exit_line_code is None
     if result.timed_out:
         result.exit_code = EXIT_TIMEOUT
     elif lockup and exit_line_code is None:
@@ -153,8 +211,53 @@ def _supervise(cmd: list[str], board: Board, timeout: float, echo: Callable[[str
     elif exit_line_code is not None:
         result.exit_code = exit_line_code
     else:
-        result.exit_code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-        if proc.returncode != 0 and not result.lines:
-            message = result.qemu_stderr.strip().splitlines()
-            raise ToolError(f"QEMU failed: {message[-1] if message else f'exit status {proc.returncode}'}")
+        result.exit_code = returncode if returncode >= 0 else 128 - returncode
+        if returncode != 0 and not result.lines:
+            raise ToolError(f"QEMU failed ({_status(returncode)}): {stderr_tail(result.qemu_stderr)}")
     return result
+
+
+def _status(returncode: int) -> str:
+    return f"signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+
+
+def stderr_tail(text: str, lines: int = 3) -> str:
+    """QEMU's last few stderr lines, on one line (what it said before it stopped)."""
+    kept = [" ".join(line.split()) for line in text.strip().splitlines() if line.strip()][-lines:]
+    return " | ".join(kept) if kept else "no message on stderr"
+
+
+def _exit_code(record: Record, line: str, result: RunResult) -> int | None:
+    """The code of an exit line, or None with result.exit_line_error saying what is wrong with it."""
+    text = record.fields.get("code")
+    try:
+        code = int(text, 0) if text is not None else None
+    except ValueError:
+        code = None
+    if code is None:
+        result.exit_line_error = f"malformed exit line {line.strip()[:80]!r} (expected code=N)"
+    elif not 0 <= code <= 255:
+        result.exit_line_error = f"exit line with status {code}, outside 0..255"
+        code = None
+    return code
+
+
+def verdict(result: RunResult, elf: Path, board: Board, timeout: float) -> None:
+    """`mcusplit run` tells the truth: a run that did not end with a well-formed exit line is an
+    error naming what happened (RunError), never exit status 0 by default."""
+    if result.timed_out:
+        raise RunError(f"no exit after {timeout:g} s (stopped); exit status {EXIT_TIMEOUT}", str(elf),
+                       exit_code=EXIT_TIMEOUT)
+    if result.exit_line_error:
+        raise RunError(result.exit_line_error, str(elf))
+    if result.lockup:
+        raise RunError(f"the core locked up (QEMU: {stderr_tail(result.qemu_stderr, 1)}) before an exit line; "
+                       f"exit status {EXIT_LOCKUP}", str(elf), exit_code=EXIT_LOCKUP)
+    if result.report.last("exit") is None:
+        said = ("no console output at all" if not any(line.strip() for line in result.lines)
+                else "no '@mcusplit v1 exit' line")
+        machine = board.qemu.machine if board.qemu else "?"
+        hint = f"; QEMU said: {stderr_tail(result.qemu_stderr)}" if result.qemu_stderr.strip() else ""
+        raise RunError(f"{said} from the firmware on {board.name} (QEMU {machine}, serial "
+                       f"#{board.qemu.serial_index if board.qemu else 0}; QEMU {_status(result.qemu_status)})"
+                       f"{hint}", str(elf))
