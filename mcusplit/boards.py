@@ -213,8 +213,10 @@ def _address32(value: int, key: str, where: str) -> int:
 
 def _positive(value: int, key: str, where: str, most: int = (1 << 32) - 1) -> int:
     """A count or rate the runtime keeps in a 32-bit register or constant."""
-    if not 0 < value <= most:
-        raise BoardError(f"{key} must be 1..{most}, got {value}", where)
+    if value <= 0:
+        raise BoardError(f"{key} must be positive, got {value}", where)
+    if value > most:
+        raise BoardError(f"{key} must be at most {most}, got {value}", where)
     return value
 
 

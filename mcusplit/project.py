@@ -127,7 +127,7 @@ def _str_list(value: Any, key: str, where: str) -> list[str]:
 def _check_keys(table: dict, allowed: set[str], where: str) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
-        raise ProjectError(f"unknown key(s) {', '.join(map(repr, unknown))} (allowed: {', '.join(sorted(allowed))})",
+        raise ProjectError(f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})",
                            where)
 
 
