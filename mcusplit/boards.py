@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from . import paths
 from .cores import CORES, Core
 from .errors import BoardError
+from .files import read_toml
 
 CONSOLE_DRIVERS = ("cmsdk-uart", "stm32-usart", "nrf51-uart", "stellaris-uart")
 TIMER_DRIVERS = ("cmsdk-timer", "stm32-tim", "nrf51-timer", "stellaris-gptm")
@@ -182,14 +182,7 @@ def load(name_or_path: str, variant: str | None = None) -> Board:
     if "@" in name_or_path and variant is None:
         name_or_path, variant = name_or_path.split("@", 1)
     path = find_board_file(name_or_path)
-    where = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise BoardError(f"not valid TOML: {exc}", where) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BoardError(f"cannot read: {exc}", where) from None
-    return parse(raw, path, variant)
+    return parse(read_toml(path, BoardError, "board"), path, variant)
 
 
 def _setup_writes(table: _Table) -> tuple[tuple[int, int], ...]:

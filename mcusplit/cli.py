@@ -237,9 +237,9 @@ def _analysis_config(elf: Path, config: Path | None):
             except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
                 raise McusplitError(f"damaged build record ({' '.join(str(exc).split())[:100]}); rebuild, or "
                                     f"name the annotations with --config", str(record)) from None
-            recorded = data.get("config") if isinstance(data, dict) else ...
+            recorded = data.get("config", ...) if isinstance(data, dict) else ...
             if recorded is ... or not isinstance(recorded, (str, type(None))):
-                raise McusplitError("damaged build record ('config' is not a path or null); rebuild, or name "
+                raise McusplitError("damaged build record (no 'config' path or null in it); rebuild, or name "
                                     "the annotations with --config", str(record))
             config = Path(recorded) if recorded and Path(recorded).is_file() else None
     return analysis_config.load(config)

@@ -29,6 +29,9 @@ def read_toml(path: Path, error: type[McusplitError], what: str = "TOML") -> dic
         raise error("no such file", where) from None
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", where) from None
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise error(f"a binary file (NUL byte at offset {nul}), not a {what} file", where)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -33,6 +33,7 @@ def qemu_system_arm() -> str:
     return path
 
 
+_REFERENCED = re.compile(r"^>>> referenced by .*?\((.+)\)$")
 _DIAG = re.compile(r"^(?P<loc>[^\s:][^:]*:\d+(?::\d+)?): (?:fatal )?error: (?P<msg>.*)$")
 
 
@@ -43,13 +44,17 @@ def first_error(stderr: str) -> str:
         m = _DIAG.match(line)
         if m:
             return f"{m.group('loc')}: {m.group('msg')}"
-    for line in lines:
+    for i, line in enumerate(lines):
         if "error" in line.lower():
-            return re.sub(r"^(ld\.lld|clang|zig): (error: )?", "", line)
+            message = re.sub(r"^(ld\.lld|clang|zig): (error: )?", "", line)
+            # lld names the source line that refers to a missing symbol on the next line: keep it
+            where = next((m.group(1) for m in (_REFERENCED.match(after) for after in lines[i + 1:i + 2]) if m), None)
+            return f"{where}: {message}" if where else message
     return lines[0] if lines else "failed with no message"
 
 
-_CRASH = ("PLEASE submit a bug report", "Stack dump:", "LLVM ERROR:")
+_CRASH = ("PLEASE submit a bug report", "Stack dump:", "LLVM ERROR:", "frontend command failed")
+_SIGNALS = {132: "SIGILL", 134: "SIGABRT", 136: "SIGFPE", 135: "SIGBUS", 139: "SIGSEGV"}
 
 
 def crash_report(stderr: str, returncode: int) -> str | None:
@@ -57,12 +62,19 @@ def crash_report(stderr: str, returncode: int) -> str | None:
     line; None for an ordinary failure."""
     if returncode >= 0 and not any(marker in stderr for marker in _CRASH):
         return None
-    cause = f"signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+    if returncode < 0:
+        cause = f"signal {-returncode}"
+    else:
+        m = re.search(r"frontend command failed with exit code (\d+)", stderr)
+        code = int(m.group(1)) if m else returncode
+        cause = f"exit status {code}" + (f", {_SIGNALS[code]}" if code in _SIGNALS else "")
     kept = []
     for line in stderr.splitlines():
         line = line.strip()
-        if not line or line.startswith(("PLEASE submit", "Stack dump:", "#", "0.", "1.", "2.", "3.")):
+        if not line or line.startswith(("PLEASE submit", "Stack dump:", "#", "0.", "1.", "2.", "3.", "clang version",
+                                         "Target:", "Thread model:", "InstalledDir:", "*", "zig: note:")):
             continue
+        line = re.sub(r"^(zig|clang): (error: )?", "", line)
         kept.append(line)
         if len(kept) == 3:
             break

@@ -79,7 +79,11 @@ def recorded_board(elf: Path) -> str | None:
             if f.read(4) != b"\x7fELF":
                 raise ToolError("not an ELF file (mcusplit run takes the .elf the build wrote)", str(elf))
             f.seek(0)
-            section = ELFFile(f).get_section_by_name(BOARD_SECTION)
+            image = ELFFile(f)
+            if image["e_machine"] != "EM_ARM" or image.elfclass != 32:
+                raise ToolError(f"not a 32-bit Arm image ({image.elfclass}-bit {image['e_machine']}); "
+                                f"QEMU would not run it", str(elf))
+            section = image.get_section_by_name(BOARD_SECTION)
             if section is None:
                 return None
             data = section.data()
@@ -169,11 +173,14 @@ def _supervise(cmd: list[str], board: Board, timeout: float, echo: Callable[[str
                                     exit_line_code = _exit_code(record, line, result)
                             if echo:
                                 echo(line)
-                    if (exit_line_code is not None or result.exit_line_error) and board.exit_method != "semihosting":
+                    if result.exit_line_error:
+                        break           # the run is an error already; what follows cannot change that
+                    if exit_line_code is not None and board.exit_method != "semihosting":
                         break           # the firmware halts after its exit line; QEMU would run forever
             finally:
                 selector.close()
-            if proc.poll() is None and not (result.timed_out or board.exit_method != "semihosting"):
+            if proc.poll() is None and not (result.timed_out or result.exit_line_error
+                                            or board.exit_method != "semihosting"):
                 # the streams closed: QEMU is on its way out; give it a moment for its status
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=5)
@@ -245,11 +252,11 @@ def _exit_code(record: Record, line: str, result: RunResult) -> int | None:
 def verdict(result: RunResult, elf: Path, board: Board, timeout: float) -> None:
     """`mcusplit run` tells the truth: a run that did not end with a well-formed exit line is an
     error naming what happened (RunError), never exit status 0 by default."""
+    if result.exit_line_error:
+        raise RunError(result.exit_line_error, str(elf))
     if result.timed_out:
         raise RunError(f"no exit after {timeout:g} s (stopped); exit status {EXIT_TIMEOUT}", str(elf),
                        exit_code=EXIT_TIMEOUT)
-    if result.exit_line_error:
-        raise RunError(result.exit_line_error, str(elf))
     if result.lockup:
         raise RunError(f"the core locked up (QEMU: {stderr_tail(result.qemu_stderr, 1)}) before an exit line; "
                        f"exit status {EXIT_LOCKUP}", str(elf), exit_code=EXIT_LOCKUP)
