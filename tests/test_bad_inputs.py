@@ -192,6 +192,12 @@ board_case("variant-not-a-table", _set("variants", {"a": 1}), "[variants] must h
 board_case("default-variant-without-variants", _set("default_variant", "a"), "no [variants] table")
 
 
+# boards QEMU itself refuses: the error quotes QEMU's stderr
+board_case("qemu-rejects-an-option", _set("qemu.extra_args", ["-no-such-option"]),
+           "QEMU failed (exit status 1): qemu-system-arm: -no-such-option: invalid option")
+board_case("qemu-unknown-machine", _set("qemu.machine", "nonesuch-board"), "unsupported machine type")
+
+
 @case("board-file-is-a-directory")
 def _(tmp: Path, fx: dict) -> Outcome:
     (tmp / "dir.toml").mkdir()

@@ -220,7 +220,9 @@ def _supervise(cmd: list[str], board: Board, timeout: float, echo: Callable[[str
     else:
         result.exit_code = returncode if returncode >= 0 else 128 - returncode
         if returncode != 0 and not result.lines:
-            raise ToolError(f"QEMU failed ({_status(returncode)}): {stderr_tail(result.qemu_stderr)}")
+            machine = board.qemu.machine if board.qemu else "?"
+            raise ToolError(f"QEMU failed ({_status(returncode)}): {stderr_tail(result.qemu_stderr)} "
+                            f"[machine {machine} from {board.path}]", cmd[-1])
     return result
 
 

@@ -6,6 +6,7 @@ Resumable by seed range: every program depends only on (generator, seed), so `--
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -17,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import boards as boards_mod
+from .. import children
 from .runner import Options, PackResult, run_pack
 
 GENERATORS = ("own", "csmith")
@@ -167,16 +169,26 @@ def run(campaign: Campaign, on_pack: Callable[[PackResult], None] | None = None)
     with tempfile.TemporaryDirectory(prefix="mcusplit-fuzz-") as tmp:
         work = campaign.work or Path(tmp)
         tasks = [(b, seeds) for seeds in campaign.packs() for b in campaign.boards]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # Workers end their own children on SIGINT/SIGTERM (children.py), and are sent SIGTERM when
+        # the campaign stops early, so no build or QEMU of theirs outlives it.
+        with ProcessPoolExecutor(max_workers=jobs, initializer=children.install_signal_handlers) as pool:
             pending = {pool.submit(run_one, b, campaign.generator, seeds, campaign.options, work,
                                    campaign.failures_dir) for b, seeds in tasks}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    result = future.result()
-                    summary.results.append(result)
-                    if on_pack:
-                        on_pack(result)
+            try:
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        result = future.result()
+                        summary.results.append(result)
+                        if on_pack:
+                            on_pack(result)
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    with contextlib.suppress(OSError):
+                        process.terminate()
+                raise
     summary.seconds = time.monotonic() - started
     summary.results.sort(key=lambda r: (r.seeds[0], r.board))
     return summary
