@@ -7,6 +7,7 @@ MCUSPLIT_DEBUG=1 for the traceback).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
@@ -40,6 +41,12 @@ def guarded(fn):
             return fn(*args, **kwargs)
         except McusplitError as exc:
             _fail(exc.one_line().replace("[", "\\["), exc.exit_code)
+        except BrokenPipeError:
+            # stdout went away (`mcusplit run ... | head`): not an error of ours; the children are
+            # ended by their context managers already. Quiet, with the shell's status for SIGPIPE.
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(128 + signal.SIGPIPE)
         except KeyboardInterrupt as exc:
             # Ctrl-C or SIGTERM: the children are already ended (children.py); say so on one line.
             children.stop_all()
@@ -430,7 +437,7 @@ def fuzz(board_names: tuple[str, ...], count: int, seed: int, generator: str, jo
 @click.option("--board", "-b", required=True, help="The board it failed on.")
 @click.option("--kind", help="The failure kind to keep (default: the first one found).")
 @click.option("--variant", help="The build/run it failed in, e.g. full/quiet (default: the first one found).")
-@click.option("--budget", type=click.FloatRange(10), default=1200.0, show_default=True,
+@click.option("--budget", type=click.FloatRange(10), default=1200.0, show_default=True, callback=_positive_seconds,
               help="Seconds of reduction at most.")
 @click.option("--xfail", "xfail_reason", help="Save the test as xfail with this reason (e.g. a known analyzer gap).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
