@@ -442,6 +442,14 @@ for other in ("qemu-microbit", "qemu-lm3s6965evb", "nucleo-f4"):
     CASES.append(Case(f"elf-run-built-for-another-board-{other}", _make))
 
 
+@case("elf-flash-built-for-another-board")
+def _(tmp: Path, fx: dict) -> Outcome:
+    # refused before any probe is looked for: a real board is never programmed with another's image
+    elf = fx["console_elf"](0)
+    return Outcome(["flash", str(elf), "-b", "nucleo-f4", "--probe", "0670FFNOSUCH"], str(elf),
+                   "built for board 'qemu-mps2-an386', not for 'nucleo-f4' (flash it with --board qemu-mps2-an386")
+
+
 # ---- the build record next to an ELF (.build.json) ----------------------------------------------------
 
 for data_file in sorted(p.name for p in (DATA / "build_record").iterdir()):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import selectors
-import struct
 import subprocess
 import tempfile
 import time
@@ -18,13 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from elftools.common.exceptions import ELFError
-from elftools.elf.elffile import ELFFile
-
-from .. import children
+from .. import boardrecord, children
 from ..boards import Board
 from ..errors import RunError, ToolError
-from ..link.board_source import BOARD_SECTION
 from ..toolchain import qemu_system_arm
 from ..watermarks import ConsoleReport, Record, parse_line
 from . import icount
@@ -71,29 +66,6 @@ def command(board: Board, elf: Path, icount_exact: bool = False, plugin_args: li
     return cmd
 
 
-def recorded_board(elf: Path) -> str | None:
-    """The board an mcusplit build recorded in the image (.mcusplit.board: name or name@variant),
-    or None for an image without the record (older builds, other tools' images)."""
-    try:
-        with elf.open("rb") as f:
-            if f.read(4) != b"\x7fELF":
-                raise ToolError("not an ELF file (mcusplit run takes the .elf the build wrote)", str(elf))
-            f.seek(0)
-            image = ELFFile(f)
-            if image["e_machine"] != "EM_ARM" or image.elfclass != 32:
-                raise ToolError(f"not a 32-bit Arm image ({image.elfclass}-bit {image['e_machine']}); "
-                                f"QEMU would not run it", str(elf))
-            section = image.get_section_by_name(BOARD_SECTION)
-            if section is None:
-                return None
-            data = section.data()
-    except OSError as exc:
-        raise ToolError(f"cannot read: {exc.strerror or exc}", str(elf)) from None
-    except (ELFError, ValueError, struct.error) as exc:
-        raise ToolError(f"not a readable ELF file ({' '.join(str(exc).split())[:120]})", str(elf)) from None
-    return data.split(b"\0", 1)[0].decode("utf-8", errors="replace") or None
-
-
 def check_image(elf: Path, board: Board) -> None:
     """Before QEMU starts: the image exists, is readable, and was not built for another board."""
     if not elf.exists():
@@ -102,11 +74,7 @@ def check_image(elf: Path, board: Board) -> None:
         raise ToolError("not a file (an ELF image is expected)", str(elf))
     if board.qemu is None:
         raise ToolError(f"board '{board.name}' has no QEMU machine; use a real board (mcusplit flash)")
-    recorded = recorded_board(elf)
-    if recorded is not None and recorded.split("@", 1)[0] != board.name:
-        raise ToolError(f"built for board '{recorded}', not for '{board.name}' "
-                        f"(run it with --board {recorded.split('@', 1)[0]}, or rebuild it for {board.name})",
-                        str(elf))
+    boardrecord.check(elf, board, "run")
 
 
 def run(board: Board, elf: Path, timeout: float = 30.0, count_instructions: bool = False,

@@ -6,9 +6,8 @@ program defines its timer handler by that name on every board.
 
 from __future__ import annotations
 
+from ..boardrecord import BOARD_SECTION
 from ..boards import Board
-
-BOARD_SECTION = ".mcusplit.board"
 
 # ARMv7-M/ARMv8-M system exceptions 2..15 (None: reserved slot).
 SYSTEM_VECTORS = ["NMI_Handler", "HardFault_Handler", "MemManage_Handler", "BusFault_Handler",
