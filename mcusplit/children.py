@@ -19,13 +19,14 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 _lock = threading.RLock()     # re-entrant: the signal handler runs on the main thread, maybe inside it
 _live: set[subprocess.Popen] = set()
-_stopping = False
+_stopping: int | None = None     # the signal that stops mcusplit, once one came
 GRACE_SECONDS = 2.0        # after SIGTERM, before SIGKILL
 
 
@@ -56,18 +57,29 @@ def _end(proc: subprocess.Popen) -> None:
 
 
 def stop_all() -> None:
-    """End every registered child (their whole process groups). Safe to call more than once."""
+    """End every registered child (their whole process groups). Safe to call more than once.
+    All groups get SIGTERM at once and share one grace period, so stopping a build with many
+    compilers running takes at most GRACE_SECONDS, not that much per compiler."""
     with _lock:
         procs = list(_live)
     for proc in procs:
-        _end(proc)
+        if proc.poll() is None:
+            _kill_group(proc, signal.SIGTERM)
+    deadline = time.monotonic() + GRACE_SECONDS
+    for proc in procs:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+    for proc in procs:
+        _kill_group(proc, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=GRACE_SECONDS)
 
 
 def _register(proc: subprocess.Popen) -> None:
     with _lock:
         _live.add(proc)
         stopping = _stopping
-    if stopping:                  # started in a worker thread after the interrupt: end it at once
+    if stopping is not None:                  # started in a worker thread after the interrupt: end it at once
         _end(proc)
 
 
@@ -79,8 +91,8 @@ def _unregister(proc: subprocess.Popen) -> None:
 def spawn(cmd: Sequence[str | Path], **kwargs: Any) -> subprocess.Popen:
     """subprocess.Popen in its own process group, registered: for a child that outlives one block
     (a QEMU machine behind a probe); pair it with end(). Prefer popen() or run()."""
-    if _stopping:
-        raise Interrupted(signal.SIGTERM)
+    if _stopping is not None:
+        raise Interrupted(_stopping)
     proc = subprocess.Popen([str(c) for c in cmd], start_new_session=True, **kwargs)
     _register(proc)
     return proc
@@ -122,7 +134,7 @@ def run(cmd: Sequence[str | Path], *, timeout: float | None = None, text: bool =
 def _on_signal(signum: int, frame: object) -> None:
     global _stopping
     with _lock:
-        _stopping = True
+        _stopping = signum
     # Ending the children first also releases worker threads blocked on them, so the main thread's
     # unwinding (thread pools wait for their workers) finishes quickly.
     stop_all()
