@@ -216,10 +216,10 @@ def run(elf: Path, board: str, variant: str | None, timeout: float, count_instru
     sys.exit(result.exit_code)
 
 
-def _check_output_file(output: Path) -> None:
+def _check_output_file(output: Path, option: str = "-o") -> None:
     """-o FILE: its directory must exist and be writable, and FILE must not be a directory."""
     if output.is_dir():
-        raise McusplitError("is a directory; -o names the report file", str(output))
+        raise McusplitError(f"is a directory; {option} names the report file", str(output))
     parent = output.parent
     if not parent.is_dir():
         raise McusplitError(f"cannot write the report: {parent} is not a directory"
@@ -398,9 +398,16 @@ def fuzz(board_names: tuple[str, ...], count: int, seed: int, generator: str, jo
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import boards as boards_mod
+    from . import files
     from .fuzz import campaign, report
     from .fuzz.runner import Options
 
+    # Where results go is checked before the campaign, not after hours of it.
+    if json_path is not None:
+        _check_output_file(json_path, "--json")
+    files.creatable_dir(failures_dir, "failures directory")
+    if keep_dir is not None:
+        files.output_dir(keep_dir, "--keep directory")
     names = [n for n in board_names if n != "all"]
     if "all" in board_names:
         names += [n for n in boards_mod.available() if boards_mod.load(n).emulated and n not in names]

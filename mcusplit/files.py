@@ -69,6 +69,21 @@ def output_dir(path: Path, what: str = "output directory") -> Path:
     return path
 
 
+def creatable_dir(path: Path, what: str) -> Path:
+    """Like output_dir(), without creating anything yet: `path` is a directory, or its nearest
+    existing parent is a writable directory (for directories made only when there is something to
+    put in them, such as saved fuzz failures)."""
+    where = str(path)
+    for parent in [path, *path.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise McusplitError(f"{what}: {parent} is a file, not a directory", where)
+            if not os.access(parent, os.W_OK):
+                raise McusplitError(f"{what}: {parent} is not writable", where)
+            return path
+    return path
+
+
 @contextlib.contextmanager
 def locked(directory: Path, what: str = "build") -> Iterator[None]:
     """An exclusive lock on an output directory for as long as the block runs (fcntl.flock on

@@ -639,6 +639,20 @@ def _(tmp: Path, fx: dict) -> Outcome:
                    f"another mcusplit build (pid {holder.pid}) is writing this directory", no_outputs=out, cleanup=stop)
 
 
+@case("fs-fuzz-json-is-a-directory")
+def _(tmp: Path, fx: dict) -> Outcome:
+    # checked before the campaign: a long run must not end in a write that cannot work
+    return Outcome(["fuzz", "-b", "qemu-mps2-an386", "-n", "1", "--json", str(tmp)], str(tmp),
+                   "is a directory; --json names the report file")
+
+
+@case("fs-fuzz-failures-under-a-file")
+def _(tmp: Path, fx: dict) -> Outcome:
+    (tmp / "file").write_text("x\n")
+    return Outcome(["fuzz", "-b", "qemu-mps2-an386", "-n", "1", "--failures", str(tmp / "file" / "f")],
+                   str(tmp / "file" / "f"), "failures directory")
+
+
 @case("fs-elf-under-proc")
 def _(tmp: Path, fx: dict) -> Outcome:
     return Outcome(["run", "/proc/self/no-such.elf", "-b", "qemu-mps2-an386"], "/proc/self/no-such.elf", "no such")

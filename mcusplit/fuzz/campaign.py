@@ -96,7 +96,9 @@ class Summary:
         }
 
     def write_json(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_json(), indent=1) + "\n")
+        from ..files import write_atomic
+
+        write_atomic(path, json.dumps(self.to_json(), indent=1) + "\n")
 
 
 def _programs(generator: str, seeds: list[int]):
