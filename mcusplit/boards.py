@@ -259,6 +259,9 @@ def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
         if origin < 0 or origin >= 1 << 32 or origin % 4:
             raise BoardError(f"origin must be a 4-byte aligned 32-bit address, got {origin:#x}", region.where)
         length = parse_size(region.get("length", (int, str)), region.where)
+        if length % 4:
+            # the linker script and the runtime place words; a region cannot end mid-word
+            raise BoardError(f"length must be a multiple of 4 bytes, got {length}", region.where)
         if origin + length > 1 << 32:
             raise BoardError("region runs past the 4 GiB address space", region.where)
         region.finish()

@@ -157,7 +157,8 @@ for key, value, what in [
     ("memory.flash.origin", 1 << 32, "32-bit address"), ("memory.flash.origin", 2, "4-byte aligned"),
     ("memory.ram.length", 0, "size must be positive"), ("memory.ram.length", "0K", "expected a size"),
     ("memory.ram.length", "5000M", "past the 4 GiB"), ("memory.ram.length", "-1K", "expected a size"),
-    ("memory.ram.length", "12Q", "expected a size"), ("memory.ram.origin", 0, "overlap"),
+    ("memory.ram.length", "12Q", "expected a size"), ("memory.ram.length", 1001, "multiple of 4 bytes"),
+    ("memory.ram.origin", 0, "overlap"),
     ("qemu.serial_index", 5, "serial_index must be 0..4"), ("qemu.serial_index", -1, "serial_index must be 0..4"),
     ("qemu.serial_index", 100, "serial_index must be 0..4"),
 ]:
