@@ -56,6 +56,7 @@ class Outcome:
     usage: bool = False              # a click usage error ("Error: Invalid value for ...")
     no_outputs: Path | None = None   # a build output directory that must hold no published file
     no_file: Path | None = None      # a report file that must not exist afterwards
+    before_work: bool = False        # found before anything was built: the output directory was not even made
     cleanup: Callable[[], None] | None = None
 
 
@@ -247,7 +248,7 @@ def project_case(case_id: str, toml: str | bytes, what: str, where_key: str = ""
         config.write_bytes(toml if isinstance(toml, bytes) else toml.encode())
         out = tmp / "out"
         return Outcome(["build", str(proj), "--board", "qemu-mps2-an386", "-o", str(out), "-q"], str(config),
-                       what + where_key, no_outputs=out)
+                       what + where_key, no_outputs=out, before_work=True)
     CASES.append(Case(f"project-{case_id}", make))
 
 
@@ -316,7 +317,7 @@ def _(tmp: Path, fx: dict) -> Outcome:
     (proj / "mcusplit.toml").mkdir(parents=True)
     (proj / "main.c").write_text("int main(void) { return 0; }\n")
     return Outcome(["build", str(proj), "-b", "qemu-mps2-an386", "-o", str(tmp / "out")], str(proj / "mcusplit.toml"),
-                   "is a directory", no_outputs=tmp / "out")
+                   "is a directory", no_outputs=tmp / "out", before_work=True)
 
 
 @case("project-mcusplit.toml-dangling-symlink")
@@ -326,20 +327,20 @@ def _(tmp: Path, fx: dict) -> Outcome:
     (proj / "mcusplit.toml").symlink_to(tmp / "nowhere.toml")
     (proj / "main.c").write_text("int main(void) { return 0; }\n")
     return Outcome(["build", str(proj), "-b", "qemu-mps2-an386", "-o", str(tmp / "out")], str(proj / "mcusplit.toml"),
-                   "no such file", no_outputs=tmp / "out")
+                   "no such file", no_outputs=tmp / "out", before_work=True)
 
 
 @case("project-missing")
 def _(tmp: Path, fx: dict) -> Outcome:
     return Outcome(["build", str(tmp / "gone"), "-b", "qemu-mps2-an386", "-o", str(tmp / "out")], str(tmp / "gone"),
-                   "no such file or directory", no_outputs=tmp / "out")
+                   "no such file or directory", no_outputs=tmp / "out", before_work=True)
 
 
 @case("project-without-sources")
 def _(tmp: Path, fx: dict) -> Outcome:
     (tmp / "empty").mkdir()
     return Outcome(["build", str(tmp / "empty"), "-b", "qemu-mps2-an386", "-o", str(tmp / "out")],
-                   str(tmp / "empty"), "no sources", no_outputs=tmp / "out")
+                   str(tmp / "empty"), "no sources", no_outputs=tmp / "out", before_work=True)
 
 
 @case("project-two-rust-crates")
@@ -350,7 +351,7 @@ def _(tmp: Path, fx: dict) -> Outcome:
         (proj / name).write_text("#![no_std]\n")
     (proj / "mcusplit.toml").write_text("[project]\nsources = ['*.rs']\n")
     return Outcome(["build", str(proj), "-b", "qemu-mps2-an386", "-o", str(tmp / "out")], str(proj / "mcusplit.toml"),
-                   "one Rust crate per project", no_outputs=tmp / "out")
+                   "one Rust crate per project", no_outputs=tmp / "out", before_work=True)
 
 
 # analyze --config reads the same files
@@ -725,6 +726,9 @@ def test_bad_input(bad: Case, fx, tmp_path, monkeypatch):
     if outcome.no_outputs is not None and outcome.no_outputs.exists():
         published = [p.name for p in outcome.no_outputs.iterdir() if p.name.endswith(OUTPUTS)]
         assert not published, f"partial outputs published: {published}"
+    if outcome.before_work:
+        assert outcome.no_outputs is not None and not outcome.no_outputs.exists(), \
+            "found only after the build started (the output directory was made)"
     if outcome.no_file is not None:
         assert not outcome.no_file.exists(), f"{outcome.no_file} was written"
     deadline = time.monotonic() + 5
