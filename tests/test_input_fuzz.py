@@ -6,10 +6,10 @@ for a failed --check, 2 for bad input), never a traceback and never an "internal
 tests/test_boards.py and tests/test_analyzer.py cover the same loaders from the API side.
 
 Inputs that once broke a loader are kept as @example()s here and as files in tests/corpus/inputs/
-(README.md there lists each, fixed or open). The open ones are in mcusplit/analysis/, which the
-analyzer rewrite (issue 9) and the validation work (issue 12) own: the property tests accept
-exactly those crashes (KNOWN) so that they keep looking for new ones, and test_corpus_of_inputs
-pins each down as an xfail that turns into a pass when it is fixed.
+(README.md there lists each). All are fixed since issue 12; KNOWN and OPEN stay (empty) for the
+next crash found: a property test may accept a known crash so that it keeps looking for new ones,
+and test_corpus_of_inputs pins an open one down as an xfail until it is fixed. The hand-made
+corpus of bad inputs is tests/test_bad_inputs.py.
 """
 
 from __future__ import annotations
