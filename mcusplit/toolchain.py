@@ -97,15 +97,18 @@ def plain_path(path: Path) -> Path:
     # through a file link could replace the link instead of the file).
     parent = full if "\\" in path.name and full.exists() else full.parent
     links = _link_dir()
-    links.mkdir(mode=0o700, exist_ok=True)
     link = links / hashlib.sha256(str(parent).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     try:
-        os.symlink(parent, link)
-    except FileExistsError:
-        if os.readlink(link) != str(parent):      # not ours: replace it
-            tmp = links / f".{link.name}.{os.getpid()}"
-            os.symlink(parent, tmp)
-            os.replace(tmp, link)
+        links.mkdir(mode=0o700, exist_ok=True)
+        try:
+            os.symlink(parent, link)
+        except FileExistsError:
+            if os.readlink(link) != str(parent):      # not ours: replace it
+                tmp = links / f".{link.name}.{os.getpid()}"
+                os.symlink(parent, tmp)
+                os.replace(tmp, link)
+    except OSError:
+        return path          # no link possible: the tool gets the real path (and may fail on it, saying so)
     return link if parent == full else link / path.name
 
 
