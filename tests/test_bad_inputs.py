@@ -519,7 +519,8 @@ for mode, status, what in [(1, 1, "no console output at all"), (2, 1, "no '@mcus
                            (9, 1, "no '@mcusplit v1 exit' line"), (10, 124, "no exit after 1.5 s"),
                            (11, 1, "malformed exit line"), (12, 1, "no '@mcusplit v1 exit' line"),
                            (13, 1, "no '@mcusplit v1 exit' line"), (14, 1, "malformed exit line"),
-                           (15, 1, "malformed exit line"), (16, 1, "no '@mcusplit v1 exit' line")]:
+                           (15, 1, "malformed exit line"), (16, 1, "no '@mcusplit v1 exit' line"),
+                           (17, 103, "the core locked up before an exit line (QEMU: qemu: fatal: Lockup")]:
     def _make(tmp: Path, fx: dict, mode: int = mode, status: int = status, what: str = what) -> Outcome:
         elf = fx["console_elf"](mode, tmp)
         return Outcome(["run", str(elf), "-b", "qemu-mps2-an386", "--timeout", "1.5"], str(elf), what, status=status)
@@ -668,7 +669,7 @@ def fx(tmp_path_factory) -> dict:
     from mcusplit import boards, build, project
 
     base = tmp_path_factory.mktemp("bad-inputs-shared")
-    built = build.build(project.load(DATA / "console" / "console.c"), boards.load("qemu-mps2-an386"), base / "out")
+    built = build.build(project.load(DATA / "console"), boards.load("qemu-mps2-an386"), base / "out")
     image = built.elf.read_bytes()
     word = struct.pack("<I", CONSOLE_MODE)
     assert image.count(word) == 1, "the mode word must be unique in the image"

@@ -228,8 +228,10 @@ def verdict(result: RunResult, elf: Path, board: Board, timeout: float) -> None:
         raise RunError(f"no exit after {timeout:g} s (stopped); exit status {EXIT_TIMEOUT}", str(elf),
                        exit_code=EXIT_TIMEOUT)
     if result.lockup:
-        raise RunError(f"the core locked up (QEMU: {stderr_tail(result.qemu_stderr, 1)}) before an exit line; "
-                       f"exit status {EXIT_LOCKUP}", str(elf), exit_code=EXIT_LOCKUP)
+        said = next((" ".join(line.split()) for line in result.qemu_stderr.splitlines() if "Lockup" in line),
+                    stderr_tail(result.qemu_stderr, 1))
+        raise RunError(f"the core locked up before an exit line (QEMU: {said}); exit status {EXIT_LOCKUP}",
+                       str(elf), exit_code=EXIT_LOCKUP)
     if result.report.last("exit") is None:
         said = ("no console output at all" if not any(line.strip() for line in result.lines)
                 else "no '@mcusplit v1 exit' line")

@@ -38,6 +38,9 @@ int main(void)
     case 14: mcusplit_puts("@mcusplit v1 exit code=1e3\n"); quiet_exit(0);
     case 15: mcusplit_puts("@mcusplit v1 exit code=0b102\n"); quiet_exit(0);
     case 16: mcusplit_puts("@mcusplit v1 stats hwm=zz\n"); quiet_exit(0); /* stats, but no exit line */
+    case 17: /* sp outside memory, then a fault: the exception entry cannot stack, the core locks up */
+        __asm__ volatile("ldr r0, =0xfffffff0\n\tmov sp, r0\n\tudf #0" : : : "r0", "memory");
+        break;
     default: break;
     }
     return 0;
