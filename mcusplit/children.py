@@ -142,10 +142,11 @@ def _on_signal(signum: int, frame: object) -> None:
 
 
 def install_signal_handlers() -> None:
-    """SIGINT and SIGTERM end the children and raise Interrupted in the main thread."""
+    """SIGINT, SIGTERM and SIGHUP (the terminal went away) end the children and raise Interrupted
+    in the main thread."""
     if threading.current_thread() is not threading.main_thread():
         return
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _on_signal)
 
 

@@ -51,7 +51,7 @@ def guarded(fn):
             # Ctrl-C or SIGTERM: the children are already ended (children.py); say so on one line.
             children.stop_all()
             signum = exc.signum if isinstance(exc, children.Interrupted) else signal.SIGINT
-            what = "terminated" if signum == signal.SIGTERM else "interrupted"
+            what = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}.get(signum, "interrupted")
             _fail(f"{what} ({signal.Signals(signum).name}); outputs left as they were", 128 + signum)
         except Exception as exc:
             if os.environ.get("MCUSPLIT_DEBUG"):

@@ -67,7 +67,8 @@ def start(*args: str) -> subprocess.Popen:
 
 
 @pytest.mark.parametrize("sig, status, word", [(signal.SIGINT, 130, "interrupted"),
-                                               (signal.SIGTERM, 143, "terminated")])
+                                               (signal.SIGTERM, 143, "terminated"),
+                                               (signal.SIGHUP, 129, "hung up")])
 def test_run_stopped_by_a_signal_leaves_no_qemu(forever_elf, sig, status, word):
     proc = start("run", str(forever_elf), "--board", "qemu-mps2-an386", "--timeout", "120")
     try:
