@@ -150,4 +150,17 @@ def install_signal_handlers() -> None:
         signal.signal(sig, _on_signal)
 
 
+def _worker_on_signal(signum: int, frame: object) -> None:
+    stop_all()
+    os._exit(128 + signum)
+
+
+def install_worker_signal_handlers() -> None:
+    """For worker processes (a ProcessPoolExecutor's initializer): SIGINT, SIGTERM and SIGHUP end
+    the worker's children and then the worker itself. Raising, as in the main process, would not
+    do: the pool catches the exception, reports it as the work item's result and takes the next one."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _worker_on_signal)
+
+
 atexit.register(stop_all)

@@ -7,6 +7,7 @@ line in /proc, which holds the test's unique path."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -121,3 +122,26 @@ def test_build_stopped_by_a_signal_leaves_no_compiler(tmp_path, sig):
     assert len(lines) == 1 and lines[0].startswith("mcusplit: error:"), stderr
     assert wait_for(lambda: not processes_mentioning(str(src)), 5), processes_mentioning(str(src))
     assert not list(out.glob("*.elf")), "a partial output was published"
+
+
+def test_fuzz_stopped_by_sigterm_leaves_no_worker_or_child(tmp_path):
+    """`mcusplit fuzz` runs packs in worker processes: SIGTERM ends the workers and what they run
+    (clang, QEMU, host programs), not just the main process."""
+    if not shutil.which("gcc"):
+        pytest.skip("the fuzz host oracle needs gcc")
+    keep = tmp_path / "fuzz-keep-unique"
+    proc = start("fuzz", "-b", "qemu-mps2-an386", "-n", "4", "-j", "2", "--keep", str(keep), "--failures",
+                 str(tmp_path / "failures"))
+    try:
+        # a tool started by a worker: its command line names the kept directory, and it is not a
+        # copy of mcusplit itself (the workers are forks of the main process)
+        assert wait_for(lambda: any("mcusplit.cli" not in c for _, c in processes_mentioning(str(keep))), 60), \
+            "no tool started"
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143, stderr
+    assert "mcusplit: error: terminated (SIGTERM)" in stderr and "Traceback" not in stderr
+    assert wait_for(lambda: not processes_mentioning(str(keep)), 10), processes_mentioning(str(keep))

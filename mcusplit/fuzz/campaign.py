@@ -173,24 +173,33 @@ def run(campaign: Campaign, on_pack: Callable[[PackResult], None] | None = None)
         tasks = [(b, seeds) for seeds in campaign.packs() for b in campaign.boards]
         # Workers end their own children on SIGINT/SIGTERM (children.py), and are sent SIGTERM when
         # the campaign stops early, so no build or QEMU of theirs outlives it.
-        with ProcessPoolExecutor(max_workers=jobs, initializer=children.install_signal_handlers) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=children.install_worker_signal_handlers)
+        try:
             pending = {pool.submit(run_one, b, campaign.generator, seeds, campaign.options, work,
                                    campaign.failures_dir) for b, seeds in tasks}
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        result = future.result()
-                        summary.results.append(result)
-                        if on_pack:
-                            on_pack(result)
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                for process in list(getattr(pool, "_processes", {}).values()):
-                    with contextlib.suppress(OSError):
-                        process.terminate()
-                raise
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    summary.results.append(result)
+                    if on_pack:
+                        on_pack(result)
+        except BaseException:
+            # Stopped early (a signal, a failing pack): SIGTERM makes each worker end its children
+            # and exit; waiting for the pool to drain would run every queued pack first.
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in workers:
+                with contextlib.suppress(OSError, ValueError):
+                    process.terminate()
+            for process in workers:
+                with contextlib.suppress(OSError, ValueError):
+                    process.join(timeout=children.GRACE_SECONDS + 3)
+                    if process.is_alive():
+                        process.kill()
+            raise
+        else:
+            pool.shutdown(wait=True)
     summary.seconds = time.monotonic() - started
     summary.results.sort(key=lambda r: (r.seeds[0], r.board))
     return summary
