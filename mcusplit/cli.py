@@ -249,7 +249,14 @@ def _analysis_config(elf: Path, config: Path | None):
                 raise McusplitError("damaged build record (no 'config' path or null in it); rebuild, or name "
                                     "the annotations with --config", str(record))
             config = Path(recorded) if recorded and Path(recorded).is_file() else None
-    return analysis_config.load(config)
+    if config is None:
+        return analysis_config.load(None)
+    # --config (or the build's): the whole file is checked as the build checks it, then [analyze]
+    from .project import check_tables
+
+    raw = analysis_config.read(config)
+    check_tables(raw, str(config))
+    return analysis_config.parse(raw, str(config))
 
 
 def _print_analysis(analysis, fmt: str, output: Path | None, baseline: Path | None) -> None:
