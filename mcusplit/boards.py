@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,19 @@ from typing import Any
 from . import paths
 from .cores import CORES, Core
 from .errors import BoardError
+from .files import read_toml
 
 CONSOLE_DRIVERS = ("cmsdk-uart", "stm32-usart", "nrf51-uart", "stellaris-uart")
 TIMER_DRIVERS = ("cmsdk-timer", "stm32-tim", "nrf51-timer", "stellaris-gptm")
 EXIT_METHODS = ("semihosting", "halt")
 
+# UARTs each QEMU machine connects to -serial options, in order (QEMU 7.2 hw/arm/*.c): a console
+# beyond them would print nowhere and the run would only time out.
+QEMU_SERIAL_PORTS = {"netduinoplus2": 6, "mps2-an386": 5, "mps2-an500": 5, "mps2-an505": 5, "microbit": 1,
+                     "lm3s6965evb": 3, "mps2-an385": 5, "mps2-an511": 5, "mps2-an521": 5, "stm32vldiscovery": 3,
+                     "netduino2": 3, "olimex-stm32-h405": 6}
+SERIAL_INDEX_MAX = 15           # machines not in the table: at least keep the option list sane
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 _SIZE = re.compile(r"^\s*(\d+)\s*([KkMm]?)(?:i?[Bb])?\s*$")
 
 
@@ -175,14 +182,7 @@ def load(name_or_path: str, variant: str | None = None) -> Board:
     if "@" in name_or_path and variant is None:
         name_or_path, variant = name_or_path.split("@", 1)
     path = find_board_file(name_or_path)
-    where = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise BoardError(f"not valid TOML: {exc}", where) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BoardError(f"cannot read: {exc}", where) from None
-    return parse(raw, path, variant)
+    return parse(read_toml(path, BoardError, "board"), path, variant)
 
 
 def _setup_writes(table: _Table) -> tuple[tuple[int, int], ...]:
@@ -190,7 +190,27 @@ def _setup_writes(table: _Table) -> tuple[tuple[int, int], ...]:
     if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
                                                            for v in p) for p in setup_raw):
         raise BoardError("setup must be a list of [address, bits] pairs of integers", table.where)
+    for i, (address, bits) in enumerate(setup_raw):
+        _address32(address, f"setup[{i}] address", table.where)
+        if not 0 <= bits < 1 << 32:
+            raise BoardError(f"setup[{i}] bits must be a 32-bit value, got {bits:#x}", table.where)
     return tuple((a, b) for a, b in setup_raw)
+
+
+def _address32(value: int, key: str, where: str) -> int:
+    """A register address: 32 bits and word-aligned (the runtime writes whole words)."""
+    if not 0 <= value < 1 << 32 or value % 4:
+        raise BoardError(f"{key} must be a 4-byte aligned 32-bit address, got {value:#x}", where)
+    return value
+
+
+def _positive(value: int, key: str, where: str, most: int = (1 << 32) - 1) -> int:
+    """A count or rate the runtime keeps in a 32-bit register or constant."""
+    if value <= 0:
+        raise BoardError(f"{key} must be positive, got {value}", where)
+    if value > most:
+        raise BoardError(f"{key} must be at most {most}, got {value}", where)
+    return value
 
 
 def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
@@ -218,6 +238,9 @@ def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
 
     top = _Table(data, where)
     name = top.get("name", str)
+    if not _NAME.fullmatch(name):
+        raise BoardError(f"name must be letters, digits and . _ + - (it names files and goes into the image), "
+                         f"got {name!r}", where)
     if name != path.stem:
         raise BoardError(f"name '{name}' does not match the file name '{path.stem}'", where)
     description = top.get("description", str, "")
@@ -236,6 +259,9 @@ def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
         if origin < 0 or origin >= 1 << 32 or origin % 4:
             raise BoardError(f"origin must be a 4-byte aligned 32-bit address, got {origin:#x}", region.where)
         length = parse_size(region.get("length", (int, str)), region.where)
+        if length % 4:
+            # the linker script and the runtime place words; a region cannot end mid-word
+            raise BoardError(f"length must be a multiple of 4 bytes, got {length}", region.where)
         if origin + length > 1 << 32:
             raise BoardError("region runs past the 4 GiB address space", region.where)
         region.finish()
@@ -249,8 +275,13 @@ def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
     if driver not in CONSOLE_DRIVERS:
         raise BoardError(f"unknown console driver '{driver}' (known: {', '.join(CONSOLE_DRIVERS)})",
                          console_t.where)
-    console = Console(driver, console_t.get("base", int), console_t.get("baud", int, 115200),
-                      console_t.get("clock_hz", int, 16_000_000), _setup_writes(console_t))
+    console = Console(driver, _address32(console_t.get("base", int), "base", console_t.where),
+                      _positive(console_t.get("baud", int, 115200), "baud", console_t.where, 12_000_000),
+                      _positive(console_t.get("clock_hz", int, 16_000_000), "clock_hz", console_t.where, 1_000_000_000),
+                      _setup_writes(console_t))
+    if console.baud * 16 > console.clock_hz:
+        raise BoardError(f"baud {console.baud} is too fast for clock_hz {console.clock_hz} (a UART needs at least "
+                         f"16 clocks per bit)", console_t.where)
     console_t.finish()
 
     timer = None
@@ -266,9 +297,7 @@ def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
         irq = timer_t.get("irq", int)
         if not 0 <= irq < irq_count:
             raise BoardError(f"irq must be 0..{irq_count - 1} (irq_count = {irq_count}), got {irq}", timer_t.where)
-        clock_hz = timer_t.get("clock_hz", int)
-        if clock_hz <= 0:
-            raise BoardError(f"clock_hz must be positive, got {clock_hz}", timer_t.where)
+        clock_hz = _positive(timer_t.get("clock_hz", int), "clock_hz", timer_t.where, 4_000_000_000)
         timer = Timer(timer_driver, base, irq, clock_hz, _setup_writes(timer_t))
         timer_t.finish()
 
@@ -282,13 +311,24 @@ def parse(raw: dict, path: Path, variant: str | None = None) -> Board:
         extra = qemu_t.get("extra_args", list, [])
         if not all(isinstance(a, str) for a in extra):
             raise BoardError("extra_args must be a list of strings", qemu_t.where)
-        qemu = QemuMachine(qemu_t.get("machine", str), qemu_t.get("serial_index", int, 0), tuple(extra))
+        machine = qemu_t.get("machine", str)
+        if not _NAME.fullmatch(machine):
+            raise BoardError(f"machine must be a QEMU machine name (qemu-system-arm -M help), got {machine!r}",
+                             qemu_t.where)
+        serial_index = qemu_t.get("serial_index", int, 0)
+        ports = QEMU_SERIAL_PORTS.get(machine, SERIAL_INDEX_MAX + 1)
+        if not 0 <= serial_index < ports:
+            raise BoardError(f"serial_index must be 0..{ports - 1} (QEMU {machine} has {ports} serial port(s)), "
+                             f"got {serial_index}", qemu_t.where)
+        qemu = QemuMachine(machine, serial_index, tuple(extra))
         qemu_t.finish()
 
     pyocd_target = None
     pyocd_t = top.table("pyocd", required=False)
     if pyocd_t is not None:
         pyocd_target = pyocd_t.get("target", str)
+        if not _NAME.fullmatch(pyocd_target):
+            raise BoardError(f"target must be a pyOCD target name, got {pyocd_target!r}", pyocd_t.where)
         pyocd_t.finish()
     top.finish()
 

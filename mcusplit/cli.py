@@ -7,8 +7,11 @@ MCUSPLIT_DEBUG=1 for the traceback).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import math
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -17,7 +20,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, children
 from .errors import McusplitError
 
 out = Console(highlight=False)
@@ -38,8 +41,18 @@ def guarded(fn):
             return fn(*args, **kwargs)
         except McusplitError as exc:
             _fail(exc.one_line().replace("[", "\\["), exc.exit_code)
-        except KeyboardInterrupt:
-            sys.exit(130)
+        except BrokenPipeError:
+            # stdout went away (`mcusplit run ... | head`): not an error of ours; the children are
+            # ended by their context managers already. Quiet, with the shell's status for SIGPIPE.
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(128 + signal.SIGPIPE)
+        except KeyboardInterrupt as exc:
+            # Ctrl-C or SIGTERM: the children are already ended (children.py); say so on one line.
+            children.stop_all()
+            signum = exc.signum if isinstance(exc, children.Interrupted) else signal.SIGINT
+            what = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}.get(signum, "interrupted")
+            _fail(f"{what} ({signal.Signals(signum).name}); outputs left as they were", 128 + signum)
         except Exception as exc:
             if os.environ.get("MCUSPLIT_DEBUG"):
                 traceback.print_exc()
@@ -47,6 +60,13 @@ def guarded(fn):
             _fail(f"internal error: {type(exc).__name__}: {message} (MCUSPLIT_DEBUG=1 shows more)", 70)
 
     return wrapper
+
+
+def _positive_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """--timeout: a finite number of seconds above 0 (click's FloatRange lets nan and inf through)."""
+    if not math.isfinite(value) or value <= 0:
+        raise click.BadParameter(f"{value!r} is not a number of seconds above 0")
+    return value
 
 
 def _size(n: int) -> str:
@@ -66,6 +86,7 @@ def _load_board(name: str, variant: str | None):
 @click.version_option(__version__, prog_name="mcusplit")
 def main() -> None:
     """Split (segmented) stacks for Cortex-M: build, run, analyze, flash."""
+    children.install_signal_handlers()
 
 
 @main.command()
@@ -98,7 +119,8 @@ def boards() -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
               help="Output directory (default: build/<board>/<project>).")
 @click.option("--no-split-stack", is_flag=True, help="Build without split stacks (the reference build).")
-@click.option("-j", "--jobs", type=int, default=None, help="Parallel compile jobs (default: CPU count).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Parallel compile jobs (default: CPU count).")
 @click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
 @click.option("--analyze", "run_analyzer", is_flag=True, help="Analyze the firmware afterwards (mcusplit analyze).")
 @click.option("--check-elision", type=click.Choice(["none", "leaf", "full"]),
@@ -161,7 +183,8 @@ def build(project_path: Path, board: str, variant: str | None, out_dir: Path | N
 @click.argument("elf", type=click.Path(path_type=Path))
 @click.option("--board", "-b", required=True, help="Board the ELF was built for.")
 @click.option("--variant", help="Board variant.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before the run is stopped.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, callback=_positive_seconds,
+              help="Seconds before the run is stopped.")
 @click.option("--count-instructions", is_flag=True,
               help="Exact executed-instruction count (QEMU -icount shift=0 and a counting plugin).")
 @click.option("--icount", is_flag=True,
@@ -174,6 +197,7 @@ def run(elf: Path, board: str, variant: str | None, timeout: float, count_instru
     from .emu import qemu
 
     board_rec = _load_board(board, variant)
+    qemu.check_image(elf, board_rec)
     symbols = Symbolizer(elf) if elf.is_file() else None
 
     def echo(line: str) -> None:
@@ -188,9 +212,20 @@ def run(elf: Path, board: str, variant: str | None, timeout: float, count_instru
                   f"{stats.get('in_use', 0)} in use at exit[/]")
     if result.instructions is not None:
         err.print(f"[dim]instructions executed: {result.instructions:,}[/]")
-    if result.timed_out:
-        _fail(f"{elf}: no exit after {timeout:g} s (stopped); exit status {qemu.EXIT_TIMEOUT}", qemu.EXIT_TIMEOUT)
+    qemu.verdict(result, elf, board_rec, timeout)
     sys.exit(result.exit_code)
+
+
+def _check_output_file(output: Path, option: str = "-o") -> None:
+    """-o FILE: its directory must exist and be writable, and FILE must not be a directory."""
+    if output.is_dir():
+        raise McusplitError(f"is a directory; {option} names the report file", str(output))
+    parent = output.parent
+    if not parent.is_dir():
+        raise McusplitError(f"cannot write the report: {parent} is not a directory"
+                            if parent.exists() else f"cannot write the report: no directory {parent}", str(output))
+    if not os.access(parent, os.W_OK):
+        raise McusplitError(f"cannot write the report: {parent} is not writable", str(output))
 
 
 def _analysis_config(elf: Path, config: Path | None):
@@ -201,18 +236,34 @@ def _analysis_config(elf: Path, config: Path | None):
 
     if config is None:
         record = elf.with_suffix(".build.json")
-        if record.is_file():
+        if record.exists():
+            # The build's own record: damaged, it is one line (not silently analysis without the
+            # project's annotations, which could pass a check the annotations would fail).
             try:
-                recorded = json.loads(record.read_text()).get("config")
-            except (json.JSONDecodeError, OSError):
-                recorded = None
+                data = json.loads(record.read_bytes().decode("utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+                raise McusplitError(f"damaged build record ({' '.join(str(exc).split())[:100]}); rebuild, or "
+                                    f"name the annotations with --config", str(record)) from None
+            recorded = data.get("config", ...) if isinstance(data, dict) else ...
+            if recorded is ... or not isinstance(recorded, (str, type(None))):
+                raise McusplitError("damaged build record (no 'config' path or null in it); rebuild, or name "
+                                    "the annotations with --config", str(record))
             config = Path(recorded) if recorded and Path(recorded).is_file() else None
-    return analysis_config.load(config)
+    if config is None:
+        return analysis_config.load(None)
+    # --config (or the build's): the whole file is checked as the build checks it, then [analyze]
+    from .project import check_tables
+
+    raw = analysis_config.read(config)
+    check_tables(raw, str(config))
+    return analysis_config.parse(raw, str(config))
 
 
 def _print_analysis(analysis, fmt: str, output: Path | None, baseline: Path | None) -> None:
+    import io
     import json
 
+    from . import files
     from .analysis.report import diff, markdown, svg
     from .analysis.report import text as text_report
 
@@ -224,20 +275,22 @@ def _print_analysis(analysis, fmt: str, output: Path | None, baseline: Path | No
         rendered = svg.render(analysis)
     else:
         rendered = None
+    # The baseline is checked in full before any report is written.
+    old = diff.load_baseline(baseline) if baseline is not None else None
+    if rendered is None and output:
+        buffer = io.StringIO()
+        text_report.render(analysis, Console(file=buffer, width=120, highlight=False))
+        rendered = buffer.getvalue()
     if rendered is not None:
         if output:
-            output.write_text(rendered)
+            files.write_atomic(output, rendered)       # the whole report or the old file, never half
             err.print(f"[dim]wrote {output}[/]")
         else:
             sys.stdout.write(rendered)
-    elif output:
-        with output.open("w") as f:
-            text_report.render(analysis, Console(file=f, width=120, highlight=False))
-        err.print(f"[dim]wrote {output}[/]")
     else:
         text_report.render(analysis, out)
-    if baseline is not None:
-        changes = diff.compare(diff.load_baseline(baseline), analysis.to_json())
+    if old is not None:
+        changes = diff.compare(old, analysis.to_json())
         target = err if fmt in ("json", "svg") and output is None else out
         target.print(f"\n[bold]since {baseline}[/]:" if changes else f"\nno change since {baseline}")
         for change in changes:
@@ -262,8 +315,14 @@ def analyze(elf: Path, config_path: Path | None, fmt: str, output: Path | None, 
     """Prove how many pool segments the worst case needs (or, for an image without split stacks,
     how many bytes its one stack needs), from the linked ELF."""
     from .analysis.analyze import analyze as run_analysis
+    from .analysis.report import diff
 
-    analysis = run_analysis(elf, _analysis_config(elf, config_path), stack_size=stack_size)
+    if output is not None:
+        _check_output_file(output)
+    config = _analysis_config(elf, config_path)
+    if baseline is not None:
+        diff.load_baseline(baseline)            # before the analysis: a bad baseline is found at once
+    analysis = run_analysis(elf, config, stack_size=stack_size)
     _print_analysis(analysis, fmt, output, baseline)
     if check:
         failures = analysis.check_failures()
@@ -346,9 +405,16 @@ def fuzz(board_names: tuple[str, ...], count: int, seed: int, generator: str, jo
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import boards as boards_mod
+    from . import files
     from .fuzz import campaign, report
     from .fuzz.runner import Options
 
+    # Where results go is checked before the campaign, not after hours of it.
+    if json_path is not None:
+        _check_output_file(json_path, "--json")
+    files.creatable_dir(failures_dir, "failures directory")
+    if keep_dir is not None:
+        files.output_dir(keep_dir, "--keep directory")
     names = [n for n in board_names if n != "all"]
     if "all" in board_names:
         names += [n for n in boards_mod.available() if boards_mod.load(n).emulated and n not in names]
@@ -385,7 +451,7 @@ def fuzz(board_names: tuple[str, ...], count: int, seed: int, generator: str, jo
 @click.option("--board", "-b", required=True, help="The board it failed on.")
 @click.option("--kind", help="The failure kind to keep (default: the first one found).")
 @click.option("--variant", help="The build/run it failed in, e.g. full/quiet (default: the first one found).")
-@click.option("--budget", type=click.FloatRange(10), default=1200.0, show_default=True,
+@click.option("--budget", type=click.FloatRange(10), default=1200.0, show_default=True, callback=_positive_seconds,
               help="Seconds of reduction at most.")
 @click.option("--xfail", "xfail_reason", help="Save the test as xfail with this reason (e.g. a known analyzer gap).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),

@@ -66,6 +66,10 @@ class Firmware:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        if not self.path.exists():
+            raise ElfError("no such file", str(path))
+        if not self.path.is_file():
+            raise ElfError("not a file (an ELF image is expected)", str(path))
         try:
             with self.path.open("rb") as f:
                 elf = ELFFile(f)

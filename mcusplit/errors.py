@@ -36,3 +36,18 @@ class ProjectError(McusplitError):
 
 class ToolError(McusplitError):
     """An external tool (QEMU, clang, pyOCD) is missing or failed."""
+
+
+class RunError(McusplitError):
+    """A firmware run did not end the way a run must: with a well-formed exit line."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, where: str | None = None, exit_code: int | None = None) -> None:
+        super().__init__(message, where)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class LockError(McusplitError):
+    """Another mcusplit is writing the same output directory."""

@@ -36,13 +36,14 @@ mcusplit.toml (every key optional):
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .analysis import config as analysis_config
 from .demangle import name_matches
 from .errors import ProjectError
+from .files import read_toml
 
 SOURCE_SUFFIXES = (".c", ".ll", ".bc", ".rs")
 CRATE_ROOTS = ("main.rs", "lib.rs")
@@ -126,7 +127,35 @@ def _str_list(value: Any, key: str, where: str) -> list[str]:
 def _check_keys(table: dict, allowed: set[str], where: str) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
-        raise ProjectError(f"unknown key(s) {', '.join(unknown)}", where)
+        raise ProjectError(f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})",
+                           where)
+
+
+TABLES = {"project", "pool", "tasks", "split_stack", "analyze"}
+_LIKELY = {"pools": "pool", "split-stack": "split_stack", "splitstack": "split_stack", "task": "tasks",
+           "analysis": "analyze", "analyzer": "analyze", "projects": "project"}
+
+
+def check_tables(raw: dict, where: str) -> None:
+    """Unknown top-level tables are mistakes ([pools], [split-stack]): silently ignoring one would
+    build with defaults the user did not ask for."""
+    for key in sorted(set(raw) - TABLES):
+        hint = f" (did you mean [{_LIKELY[key]}]?)" if key in _LIKELY else ""
+        what = f"table [{key}]" if isinstance(raw[key], dict) else f"key '{key}'"
+        raise ProjectError(f"unknown top-level {what}{hint}; allowed tables: "
+                           f"{', '.join(f'[{t}]' for t in sorted(TABLES))}", where)
+
+
+def check_name(name: str, where: str) -> str:
+    """[project] name names the output files (<name>.elf ...): a plain file name, nothing that could
+    climb out of the output directory or hide."""
+    if (not name or name in (".", "..") or name.startswith(".") or any(c in name for c in "/\\\0")
+            or name != name.strip() or any(ord(c) < 32 for c in name)):
+        raise ProjectError(f"[project] name must be a plain file name (no '/', '\\', '..', leading '.', "
+                           f"control characters or surrounding spaces), got {name!r}", where)
+    if len(name.encode("utf-8", "surrogateescape")) > 200:
+        raise ProjectError(f"[project] name is too long for a file name ({len(name)} characters)", where)
+    return name
 
 
 def parse_pool(table: dict, where: str) -> PoolConfig:
@@ -184,23 +213,19 @@ def load(path: str | Path) -> Project:
     if path.is_file():
         if path.suffix not in SOURCE_SUFFIXES:
             raise ProjectError(f"not a source file (expected {', '.join(SOURCE_SUFFIXES)})", str(path))
-        return Project(name=path.stem, root=path.parent.resolve(), sources=(path.resolve(),))
+        return Project(name=check_name(path.stem, str(path)), root=path.parent.resolve(), sources=(path.resolve(),))
 
     root = path.resolve()
     config_path = root / "mcusplit.toml"
     raw: dict[str, Any] = {}
     where = str(config_path)
-    if config_path.is_file():
-        try:
-            raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ProjectError(f"not valid TOML: {exc}", where) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ProjectError(f"cannot read: {exc}", where) from None
+    if config_path.exists() or config_path.is_symlink():
+        raw = read_toml(config_path, ProjectError, "mcusplit.toml")
+    check_tables(raw, where)
     project_t = _expect(raw.get("project", {}), dict, "project", where)
     _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags", "rustflags", "libc"},
                 f"{where} [project]")
-    name = _expect(project_t.get("name", root.name), str, "name", where)
+    name = check_name(_expect(project_t.get("name", root.name), str, "name", where), where)
 
     sources: list[Path] = []
     default_patterns = [f"*{s}" for s in SOURCE_SUFFIXES if s != ".rs"] + [*CRATE_ROOTS, "src/main.rs",
@@ -264,10 +289,12 @@ def load(path: str | Path) -> Project:
     max_tasks = _expect(tasks_t.get("max_tasks", DEFAULT_MAX_TASKS), int, "max_tasks", where)
     if not 1 <= max_tasks <= 256:
         raise ProjectError(f"tasks.max_tasks must be 1..256, got {max_tasks}", where)
+    # [analyze] too, now: a malformed annotation found after minutes of compiling is found too late.
+    analysis_config.parse(raw, where)
     return Project(name=name, root=root, sources=tuple(sources), include_dirs=tuple(include_dirs),
                    defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags), libc=libc, pool=pool,
                    no_split_stack=tuple(no_split),
                    check_elision=elision, leaf_allowance=leaf_allowance, cover_budget=cover_budget,
                    big_stack=big_stack, allow_uncovered=tuple(allow_uncovered), allowance=allowance,
                    max_tasks=max_tasks,
-                   config_path=config_path if config_path.is_file() else None, raw=raw)
+                   config_path=config_path if raw or config_path.is_file() else None, raw=raw)

@@ -48,7 +48,16 @@ class ConsoleReport:
     @property
     def stats(self) -> dict[str, int] | None:
         record = self.last("stats")
-        return {k: int(v, 0) for k, v in record.fields.items()} if record else None
+        if record is None:
+            return None
+        # a damaged line (noise on a real serial port) loses its bad fields, not the run
+        stats = {}
+        for key, value in record.fields.items():
+            try:
+                stats[key] = int(value, 0)
+            except ValueError:
+                continue
+        return stats
 
 
 def parse_line(line: str) -> Record | None:

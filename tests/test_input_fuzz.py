@@ -6,10 +6,10 @@ for a failed --check, 2 for bad input), never a traceback and never an "internal
 tests/test_boards.py and tests/test_analyzer.py cover the same loaders from the API side.
 
 Inputs that once broke a loader are kept as @example()s here and as files in tests/corpus/inputs/
-(README.md there lists each, fixed or open). The open ones are in mcusplit/analysis/, which the
-analyzer rewrite (issue 9) and the validation work (issue 12) own: the property tests accept
-exactly those crashes (KNOWN) so that they keep looking for new ones, and test_corpus_of_inputs
-pins each down as an xfail that turns into a pass when it is fixed.
+(README.md there lists each). All are fixed since issue 12; KNOWN and OPEN stay (empty) for the
+next crash found: a property test may accept a known crash so that it keeps looking for new ones,
+and test_corpus_of_inputs pins an open one down as an xfail until it is fixed. The hand-made
+corpus of bad inputs is tests/test_bad_inputs.py.
 """
 
 from __future__ import annotations
@@ -43,18 +43,14 @@ def cli(*args: str, stdin: bytes | None = None):
     return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=True)
 
 
-# Crashes found in mcusplit/analysis/ (not fixed here: issue 12), by the command and the message.
-KNOWN = {
-    "config": re.compile(r"internal error: (UnicodeDecodeError|ValueError: invalid literal for int\(\) with base 16)"),
-    "baseline": re.compile(r"internal error: (TypeError|KeyError|AttributeError|IndexError)"),
-    "symbolize": re.compile(r"internal error: AttributeError: 'Section' object has no attribute 'iter_symbols'"),
-}
+# Crashes found in mcusplit/analysis/ once (fixed by issue 12; the corpus keeps them as tests).
+KNOWN: dict[str, re.Pattern] = {}
 
 
 def assert_clean(result, what: str, known: str | None = None) -> None:
     """A documented status, no traceback, no internal error, at most one error line."""
     text = (result.stdout or "") + (result.stderr or "")
-    if known and result.exit_code == 70 and KNOWN[known].search(text):
+    if known and known in KNOWN and result.exit_code == 70 and KNOWN[known].search(text):
         return                   # a known crash (see KNOWN); test_corpus_of_inputs keeps it visible
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         f"{what}: {type(result.exception).__name__}: {result.exception}"
@@ -130,7 +126,7 @@ leaf_allowance = 32
 cover_budget = 256
 
 [analyze]
-allow_unresolved = false
+allow_unbounded = false
 tasks = []
 
 [analyze.recursion]
@@ -180,8 +176,6 @@ def test_project_files_as_bytes(tmp_path, raw):
         analysis_config.load(case / "mcusplit.toml")
     except McusplitError as exc:
         assert "\n" not in exc.one_line()
-    except (UnicodeDecodeError, ValueError):
-        pass                      # known (KNOWN["config"]), pinned by test_corpus_of_inputs
     assert_clean(cli("analyze", str(SEED_ELF), "--config", str(case / "mcusplit.toml")), repr(raw), known="config")
 
 
@@ -273,12 +267,7 @@ def test_console_logs(lines, junk):
     assert_clean(result, f"log: {log[:300]!r}")
 
 
-OPEN = {   # corpus inputs that still crash (mcusplit/analysis/, issue 12)
-    "config-non-utf8.toml": "analysis/config.py load() does not catch UnicodeDecodeError",
-    "config-site-not-hex.toml": "analysis/config.py parse(): int(key, 16) on a key that is not hex",
-    "baseline-null-entry.json": "analysis/report/diff.py compare() trusts the types inside a schema-1 baseline",
-    "elf-symtab-not-symbols.elf": "analysis/symbols.py Symbolizer: .symtab that is not a symbol table",
-}
+OPEN: dict[str, str] = {}   # corpus inputs that still crash (none since issue 12)
 
 
 @pytest.mark.parametrize("path", [

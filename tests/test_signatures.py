@@ -25,8 +25,8 @@ def signatures_of(tmp_path, *flags: str) -> tuple[dict[str, str], dict[str, list
     source.write_text(SOURCE)
     bitcode = tmp_path / "sig.bc"
     core = CORES["cortex-m4f"]
-    subprocess.run([*clang(), "-target", core.clang_target, f"-mcpu={core.clang_cpu}", "-std=gnu17", "-O2", *flags, "-c", "-emit-llvm",
-                    str(source), "-o", str(bitcode)], check=True, capture_output=True)
+    subprocess.run([*clang(), "-target", core.clang_target, f"-mcpu={core.clang_cpu}", "-std=gnu17", "-O2", *flags,
+                    "-c", "-emit-llvm", str(source), "-o", str(bitcode)], check=True, capture_output=True)
     return signatures.of_bitcode(bitcode)
 
 

@@ -58,7 +58,8 @@ def parse(raw: dict, where: str) -> AnalyzeConfig:
                           "name its targets in [analyze.indirect]", where)
     unknown = sorted(set(table) - known)
     if unknown:
-        raise ConfigError(f"[analyze]: unknown key(s) {', '.join(unknown)}", where)
+        raise ConfigError(f"[analyze]: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(known))})",
+                          where)
     config = AnalyzeConfig(source=where)
     for name, bound in _check(table.get("recursion", {}), dict, "[analyze.recursion]", where).items():
         if _check(bound, int, f"[analyze.recursion] {name}", where) < 1:
@@ -68,32 +69,70 @@ def parse(raw: dict, where: str) -> AnalyzeConfig:
                               where)
         config.recursion[name] = bound
     for key, targets in _check(table.get("indirect", {}), dict, "[analyze.indirect]", where).items():
-        _check(targets, list, f"[analyze.indirect] {key}", where)
-        config.indirect[key.lower() if key.lower().startswith("0x") else key] = [
-            _check(t, str, f"[analyze.indirect] {key}", where) for t in targets]
+        _check(targets, list, f"[analyze.indirect] {key!r}", where)
+        names = [_check(t, str, f"[analyze.indirect] {key!r}", where) for t in targets]
         if key.lower().startswith("0x"):
-            config.indirect[f"{int(key, 16):#x}"] = config.indirect.pop(key.lower())
+            # a call site: a 32-bit address in hex
+            try:
+                site = int(key, 16)
+            except ValueError:
+                site = -1
+            if not 0 <= site < 1 << 32 or "_" in key:
+                raise ConfigError(f"[analyze.indirect] {key!r}: a call site must be a 32-bit hex address "
+                                  f"such as \"0x08001234\" (or name the calling function)", where)
+            config.indirect[f"{site:#x}"] = names
+        elif not key or not key.isprintable():
+            raise ConfigError(f"[analyze.indirect] {key!r}: not a function name or call-site address", where)
+        else:
+            config.indirect[key] = names
     config.tasks = [_check(t, str, "[analyze] tasks", where) for t in _check(table.get("tasks", []), list,
                                                                             "[analyze] tasks", where)]
     interrupts = _check(table.get("interrupts", {}), dict, "[analyze.interrupts]", where)
+    unknown = sorted(set(interrupts) - {"nesting", "priorities"})
+    if unknown:
+        raise ConfigError(f"[analyze.interrupts]: unknown key(s) {', '.join(unknown)} (allowed: nesting, priorities)",
+                          where)
     config.nesting = _check(interrupts.get("nesting", "any"), str, "[analyze.interrupts] nesting", where)
     if config.nesting not in NESTING:
         raise ConfigError(f"[analyze.interrupts] nesting must be one of {', '.join(NESTING)}", where)
     for name, priority in _check(interrupts.get("priorities", {}), dict, "priorities", where).items():
         config.priorities[name] = _check(priority, int, f"priority of {name}", where)
+        if not 0 <= priority <= 255:
+            raise ConfigError(f"[analyze.interrupts] priority of {name} must be 0..255, got {priority}", where)
     if config.priorities and config.nesting == "any":
         config.nesting = "priority"
     config.allow_unbounded = _check(table.get("allow_unbounded", False), bool, "allow_unbounded", where)
     return config
 
 
+def read(path: Path) -> dict[str, Any]:
+    """The TOML file, or one ConfigError line naming it: missing, a directory, unreadable, binary,
+    not UTF-8, not TOML. (mcusplit/files.py reads TOML the same way for the rest of the tool; the
+    analysis imports only neutral modules, so it keeps its own.)"""
+    where = str(path)
+    if path.is_dir():
+        raise ConfigError("is a directory, not a mcusplit.toml file", where)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("no such file", where) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", where) from None
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise ConfigError(f"a binary file (NUL byte at offset {nul}), not a mcusplit.toml file", where)
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start} is {data[exc.start:exc.start + 1]!r}); "
+                          f"mcusplit.toml files are UTF-8", where) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {' '.join(str(exc).split())}", where) from None
+
+
 def load(path: Path | None) -> AnalyzeConfig:
+    """The [analyze] annotations of a mcusplit.toml (None: none). The file's other tables are the
+    project's (mcusplit/project.py checks them; `mcusplit analyze --config` calls both)."""
     if path is None:
         return AnalyzeConfig()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("no such file", str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", str(path)) from None
-    return parse(raw, str(path))
+    return parse(read(path), str(path))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import struct
 from pathlib import Path
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
+from elftools.elf.sections import SymbolTableSection
 
 from ..demangle import demangle
 from ..errors import McusplitError
@@ -21,11 +23,13 @@ class Symbolizer:
         try:
             with elf.open("rb") as f:
                 symtab = ELFFile(f).get_section_by_name(".symtab")
+                if symtab is not None and not isinstance(symtab, SymbolTableSection):
+                    raise McusplitError(".symtab is not a symbol table (damaged ELF)", str(elf))
                 if symtab is not None:
                     for sym in symtab.iter_symbols():
                         if sym["st_info"]["type"] == "STT_FUNC" and sym.name:
                             entries.append((sym["st_value"] & ~1, sym["st_size"], demangle(sym.name)))
-        except (OSError, ELFError) as exc:
+        except (OSError, ELFError, ValueError, struct.error) as exc:
             raise McusplitError(f"cannot read symbols: {exc}", str(elf)) from None
         entries.sort()
         self.starts = [e[0] for e in entries]

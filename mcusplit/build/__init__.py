@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import files
 from ..boards import Board
 from ..demangle import name_matches
 from ..link import bigstack
@@ -42,6 +43,15 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     uses tasks; the benchmarks force it to measure its cost)."""
     started = time.monotonic()
     say = progress or (lambda message: None)
+    files.output_dir(out_dir)
+    # One build at a time per output directory: a second one into the same -o would interleave its
+    # stage and outputs with ours (files.locked fails at once, naming our pid).
+    with files.locked(out_dir.resolve(), "build"):
+        return _build(project, board, out_dir, split_stack, jobs, say, task_hwm, started)
+
+
+def _build(project: Project, board: Board, out_dir: Path, split_stack: bool, jobs: int | None,
+           say: Callable[[str], None], task_hwm: bool | None, started: float) -> BuildResult:
     plan = plan_stage.make(project, board, out_dir, split_stack)
     say(f"compiling {len(project.sources)} source(s) and the runtime for {board.name} ({board.core.key})")
     compiled = compile_stage.compile_all(plan, jobs, task_hwm)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 import signal
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import children
 from ..contract import Layout
 from ..cores import Core
 from ..errors import BuildError
@@ -52,8 +52,7 @@ def prepare(ir_path: Path, display: str, core: Core, work: Path, no_split_stack:
     request.write_text(json.dumps({
         "input": str(ir_path), "display": display, "core": core.key, "output": str(prepared),
         "reply": str(reply), "no_split_stack": list(no_split_stack), "big_stack": list(big_stack)}))
-    proc = subprocess.run([sys.executable, "-m", "mcusplit.codegen.worker", str(request)],
-                          capture_output=True, text=True)
+    proc = children.run([sys.executable, "-m", "mcusplit.codegen.worker", str(request)])
     if proc.returncode == EXIT_REFUSED:
         data = json.loads(reply.read_text())
         raise BuildError("; ".join(data["errors"]))

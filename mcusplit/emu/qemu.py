@@ -7,6 +7,7 @@ QEMU): the runner stops QEMU at that line when QEMU does not stop by itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import subprocess
@@ -16,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import boardrecord, children
 from ..boards import Board
-from ..errors import ToolError
+from ..errors import RunError, ToolError
 from ..toolchain import qemu_system_arm
-from ..watermarks import ConsoleReport, parse_line
+from ..watermarks import ConsoleReport, Record, parse_line
 from . import icount
 
 EXIT_TIMEOUT = 124
@@ -36,6 +38,9 @@ class RunResult:
     range_counts: list[tuple[int, int, int]] = field(default_factory=list)
     seconds: float = 0.0
     qemu_stderr: str = ""
+    qemu_status: int = 0
+    lockup: bool = False                  # the core locked up before an exit line
+    exit_line_error: str | None = None    # an exit line that is malformed or out of range
 
     @property
     def application_lines(self) -> list[str]:
@@ -59,6 +64,17 @@ def command(board: Board, elf: Path, icount_exact: bool = False, plugin_args: li
         cmd += ["-plugin", ",".join([str(icount.plugin_path()), *plugin_args])]
     cmd += [*extra, "-kernel", str(elf)]
     return cmd
+
+
+def check_image(elf: Path, board: Board) -> None:
+    """Before QEMU starts: the image exists, is readable, and was not built for another board."""
+    if not elf.exists():
+        raise ToolError("no such ELF file", str(elf))
+    if not elf.is_file():
+        raise ToolError("not a file (an ELF image is expected)", str(elf))
+    if board.qemu is None:
+        raise ToolError(f"board '{board.name}' has no QEMU machine; use a real board (mcusplit flash)")
+    boardrecord.check(elf, board, "run")
 
 
 def run(board: Board, elf: Path, timeout: float = 30.0, count_instructions: bool = False,
@@ -85,60 +101,76 @@ def run(board: Board, elf: Path, timeout: float = 30.0, count_instructions: bool
 
 def _supervise(cmd: list[str], board: Board, timeout: float, echo: Callable[[str], None] | None) -> RunResult:
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     result = RunResult(exit_code=0)
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ, "out")
-    selector.register(proc.stderr, selectors.EVENT_READ, "err")
     pending = b""
     stderr = b""
     exit_line_code: int | None = None
-    open_streams = 2
     deadline = started + timeout
     try:
-        while open_streams:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                result.timed_out = True
-                break
-            for key, _ in selector.select(timeout=min(remaining, 0.5)):
-                chunk = os.read(key.fileobj.fileno(), 65536)
-                if not chunk:
-                    selector.unregister(key.fileobj)
-                    open_streams -= 1
-                    continue
-                if key.data == "err":
-                    stderr += chunk
-                    continue
-                pending += chunk
-                *complete, pending = pending.split(b"\n")
-                for raw in complete:
-                    line = raw.decode("utf-8", errors="replace").rstrip("\r")
-                    result.lines.append(line)
-                    record = parse_line(line)
-                    if record is not None:
-                        result.report.add(record)
-                        if record.kind == "exit":
-                            exit_line_code = record.int("code")
-                    if echo:
-                        echo(line)
-            if exit_line_code is not None and board.exit_method != "semihosting":
-                break           # the firmware halts after its exit line; QEMU would run forever
-    finally:
-        selector.close()
+        # QEMU runs in a process group of its own that is ended however this block is left
+        # (an error, a timeout, SIGINT, SIGTERM): no QEMU outlives the run (mcusplit/children.py).
+        with children.popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+            selector = selectors.DefaultSelector()
+            selector.register(proc.stdout, selectors.EVENT_READ, "out")
+            selector.register(proc.stderr, selectors.EVENT_READ, "err")
+            open_streams = 2
+            try:
+                while open_streams:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        result.timed_out = True
+                        break
+                    for key, _ in selector.select(timeout=min(remaining, 0.5)):
+                        chunk = os.read(key.fileobj.fileno(), 65536)
+                        if not chunk:
+                            selector.unregister(key.fileobj)
+                            open_streams -= 1
+                            continue
+                        if key.data == "err":
+                            stderr += chunk
+                            continue
+                        pending += chunk
+                        *complete, pending = pending.split(b"\n")
+                        for raw in complete:
+                            line = raw.decode("utf-8", errors="replace").rstrip("\r")
+                            result.lines.append(line)
+                            record = parse_line(line)
+                            if record is not None:
+                                result.report.add(record)
+                                if record.kind == "exit" and result.exit_line_error is None:
+                                    exit_line_code = _exit_code(record, line, result)
+                            if echo:
+                                echo(line)
+                    if result.exit_line_error:
+                        break           # the run is an error already; what follows cannot change that
+                    if exit_line_code is not None and board.exit_method != "semihosting":
+                        break           # the firmware halts after its exit line; QEMU would run forever
+            finally:
+                selector.close()
+            if proc.poll() is None and not (result.timed_out or result.exit_line_error
+                                            or board.exit_method != "semihosting"):
+                # the streams closed: QEMU is on its way out; give it a moment for its status
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=5)
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            with contextlib.suppress(OSError, ValueError):
+                stderr += proc.stderr.read() if proc.stderr else b""
+            returncode = proc.returncode
+    except OSError as exc:
+        raise ToolError(f"cannot run {cmd[0]}: {exc}") from None
     if pending:
         line = pending.decode("utf-8", errors="replace").rstrip("\r")
         result.lines.append(line)
         if echo:
             echo(line)
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    result.qemu_stderr = (stderr + (proc.stderr.read() if proc.stderr else b"")).decode(errors="replace")
+    result.qemu_stderr = stderr.decode(errors="replace")
+    result.qemu_status = returncode
     result.seconds = time.monotonic() - started
     lockup = "Lockup" in result.qemu_stderr
     if lockup:
@@ -146,6 +178,7 @@ def _supervise(cmd: list[str], board: Board, timeout: float, echo: Callable[[str
         result.lines.append(line)
         if echo:
             echo(line)
+    result.lockup = lockup and exit_line_code is None
     if result.timed_out:
         result.exit_code = EXIT_TIMEOUT
     elif lockup and exit_line_code is None:
@@ -153,8 +186,57 @@ def _supervise(cmd: list[str], board: Board, timeout: float, echo: Callable[[str
     elif exit_line_code is not None:
         result.exit_code = exit_line_code
     else:
-        result.exit_code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-        if proc.returncode != 0 and not result.lines:
-            message = result.qemu_stderr.strip().splitlines()
-            raise ToolError(f"QEMU failed: {message[-1] if message else f'exit status {proc.returncode}'}")
+        result.exit_code = returncode if returncode >= 0 else 128 - returncode
+        if returncode != 0 and not result.lines:
+            machine = board.qemu.machine if board.qemu else "?"
+            raise ToolError(f"QEMU failed ({_status(returncode)}): {stderr_tail(result.qemu_stderr)} "
+                            f"[machine {machine} from {board.path}]", cmd[-1])
     return result
+
+
+def _status(returncode: int) -> str:
+    return f"signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+
+
+def stderr_tail(text: str, lines: int = 3) -> str:
+    """QEMU's last few stderr lines, on one line (what it said before it stopped)."""
+    kept = [" ".join(line.split()) for line in text.strip().splitlines() if line.strip()][-lines:]
+    return " | ".join(kept) if kept else "no message on stderr"
+
+
+def _exit_code(record: Record, line: str, result: RunResult) -> int | None:
+    """The code of an exit line, or None with result.exit_line_error saying what is wrong with it."""
+    text = record.fields.get("code")
+    try:
+        code = int(text, 0) if text is not None else None
+    except ValueError:
+        code = None
+    if code is None:
+        result.exit_line_error = f"malformed exit line {line.strip()[:80]!r} (expected code=N)"
+    elif not 0 <= code <= 255:
+        result.exit_line_error = f"exit line with status {code}, outside 0..255"
+        code = None
+    return code
+
+
+def verdict(result: RunResult, elf: Path, board: Board, timeout: float) -> None:
+    """`mcusplit run` tells the truth: a run that did not end with a well-formed exit line is an
+    error naming what happened (RunError), never exit status 0 by default."""
+    if result.exit_line_error:
+        raise RunError(result.exit_line_error, str(elf))
+    if result.timed_out:
+        raise RunError(f"no exit after {timeout:g} s (stopped); exit status {EXIT_TIMEOUT}", str(elf),
+                       exit_code=EXIT_TIMEOUT)
+    if result.lockup:
+        said = next((" ".join(line.split()) for line in result.qemu_stderr.splitlines() if "Lockup" in line),
+                    stderr_tail(result.qemu_stderr, 1))
+        raise RunError(f"the core locked up before an exit line (QEMU: {said}); exit status {EXIT_LOCKUP}",
+                       str(elf), exit_code=EXIT_LOCKUP)
+    if result.report.last("exit") is None:
+        said = ("no console output at all" if not any(line.strip() for line in result.lines)
+                else "no '@mcusplit v1 exit' line")
+        machine = board.qemu.machine if board.qemu else "?"
+        hint = f"; QEMU said: {stderr_tail(result.qemu_stderr)}" if result.qemu_stderr.strip() else ""
+        raise RunError(f"{said} from the firmware on {board.name} (QEMU {machine}, serial "
+                       f"#{board.qemu.serial_index if board.qemu else 0}; QEMU {_status(result.qemu_status)})"
+                       f"{hint}", str(elf))

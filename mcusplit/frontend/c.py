@@ -14,7 +14,9 @@ BASE_CFLAGS = ("-O2", "-g", "-gdwarf-aranges", "-ffreestanding", "-fomit-frame-p
                "-fno-asynchronous-unwind-tables", "-ffunction-sections", "-fdata-sections",
                "-Wall", "-Werror=implicit-function-declaration",
                # zig's clang turns UBSan on at -O0 (its Debug mode); firmware has no UBSan runtime
-               "-fno-sanitize=all")
+               "-fno-sanitize=all",
+               # a crashing clang writes no reproducer files into /tmp (mcusplit quotes its error instead)
+               "-fno-crash-diagnostics")
 
 
 def target_flags(core: Core) -> list[str]:

@@ -18,9 +18,9 @@ import functools
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
+from .. import children
 from ..cores import Core
 from ..errors import BuildError, ToolError
 from ..toolchain import run_tool, ziglang
@@ -49,7 +49,7 @@ def rustc() -> tuple[str, str, Path]:
     for candidate in ([override] if override else list(RUSTC_CANDIDATES)):
         if not candidate or not Path(candidate).is_file():
             continue
-        info = subprocess.run([candidate, "-vV"], capture_output=True, text=True).stdout
+        info = children.run([candidate, "-vV"]).stdout
         release = re.search(r"^release: (\S+)", info, re.M)
         llvm = re.search(r"^LLVM version: (\d+)", info, re.M)
         if not release or not llvm:
@@ -96,8 +96,7 @@ def sysroot(target: str) -> Path:
             ("compiler_builtins", library / "compiler-builtins" / "compiler-builtins" / "src" / "lib.rs",
              ["--cfg", 'feature="compiler-builtins"', "--cfg", 'feature="mem"', "--cap-lints", "allow"]),
         ]:
-            proc = subprocess.run([*common, "--crate-name", crate, str(source), *extra], capture_output=True,
-                                  text=True, env=env)
+            proc = children.run([*common, "--crate-name", crate, str(source), *extra], env=env)
             if proc.returncode != 0:
                 shutil.rmtree(lib, ignore_errors=True)
                 place, message = _first_rust_error(proc.stderr)
@@ -140,7 +139,7 @@ def to_bitcode(crate_root: Path, out: Path, core: Core, rustflags: list[str]) ->
     cmd = [compiler, *BASE_RUSTFLAGS, "--crate-type", "staticlib", "-C", "lto=fat", "-C", "linker-plugin-lto",
            "--target", target, "-C", f"target-cpu={core.llvm_cpu}", "--sysroot", str(root),
            "--crate-name", _crate_name(crate_root), *rustflags, str(crate_root), "-o", str(archive)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "RUSTC_BOOTSTRAP": "1"})
+    proc = children.run(cmd, env={**os.environ, "RUSTC_BOOTSTRAP": "1"})
     if proc.returncode != 0:
         place, message = _first_rust_error(proc.stderr)
         raise BuildError(message, place or str(crate_root))

@@ -6,6 +6,7 @@ Resumable by seed range: every program depends only on (generator, seed), so `--
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -17,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import boards as boards_mod
+from .. import children
 from .runner import Options, PackResult, run_pack
 
 GENERATORS = ("own", "csmith")
@@ -94,7 +96,9 @@ class Summary:
         }
 
     def write_json(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_json(), indent=1) + "\n")
+        from ..files import write_atomic
+
+        write_atomic(path, json.dumps(self.to_json(), indent=1) + "\n")
 
 
 def _programs(generator: str, seeds: list[int]):
@@ -167,7 +171,10 @@ def run(campaign: Campaign, on_pack: Callable[[PackResult], None] | None = None)
     with tempfile.TemporaryDirectory(prefix="mcusplit-fuzz-") as tmp:
         work = campaign.work or Path(tmp)
         tasks = [(b, seeds) for seeds in campaign.packs() for b in campaign.boards]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # Workers end their own children on SIGINT/SIGTERM (children.py), and are sent SIGTERM when
+        # the campaign stops early, so no build or QEMU of theirs outlives it.
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=children.install_worker_signal_handlers)
+        try:
             pending = {pool.submit(run_one, b, campaign.generator, seeds, campaign.options, work,
                                    campaign.failures_dir) for b, seeds in tasks}
             while pending:
@@ -177,6 +184,22 @@ def run(campaign: Campaign, on_pack: Callable[[PackResult], None] | None = None)
                     summary.results.append(result)
                     if on_pack:
                         on_pack(result)
+        except BaseException:
+            # Stopped early (a signal, a failing pack): SIGTERM makes each worker end its children
+            # and exit; waiting for the pool to drain would run every queued pack first.
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in workers:
+                with contextlib.suppress(OSError, ValueError):
+                    process.terminate()
+            for process in workers:
+                with contextlib.suppress(OSError, ValueError):
+                    process.join(timeout=children.GRACE_SECONDS + 3)
+                    if process.is_alive():
+                        process.kill()
+            raise
+        else:
+            pool.shutdown(wait=True)
     summary.seconds = time.monotonic() - started
     summary.results.sort(key=lambda r: (r.seeds[0], r.board))
     return summary

@@ -20,10 +20,10 @@ Csmith's main frames reach about 900 bytes: its programs get 2 KiB segments.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from functools import cache
 from pathlib import Path
 
+from .. import children
 from ..errors import ToolError
 from .program import Program, protocol_tail
 
@@ -72,8 +72,7 @@ def wrap(name: str, source: str) -> str:
 
 def generate(seed: int) -> Program:
     require()
-    proc = subprocess.run([csmith(), "--seed", str(seed), *OPTIONS], capture_output=True, text=True,
-                          timeout=TIMEOUT)
+    proc = children.run([csmith(), "--seed", str(seed), *OPTIONS], timeout=TIMEOUT)
     if proc.returncode != 0:
         raise ToolError(f"csmith --seed {seed} failed: {proc.stderr.strip()[:200]}")
     name = f"cs{seed}"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .. import children
 from ..errors import ToolError
 from .program import Program
 
@@ -49,8 +50,7 @@ def gcc() -> str:
     with tempfile.TemporaryDirectory(prefix="mcusplit-host-") as tmp:
         probe = Path(tmp) / "probe.c"
         probe.write_text("int main(void) { return 0; }\n")
-        built = subprocess.run([path, *HOST_CFLAGS, str(probe), "-o", str(Path(tmp) / "probe")],
-                               capture_output=True, text=True)
+        built = children.run([path, *HOST_CFLAGS, str(probe), "-o", str(Path(tmp) / "probe")])
     if built.returncode != 0:
         raise ToolError("gcc cannot build 32-bit programs, which the host oracle needs "
                         "(Debian: apt-get install gcc-multilib)")
@@ -64,13 +64,13 @@ def run(program: Program, work: Path, sanitize: bool = False, timeout: float = T
     exe = work / (program.name + ("-ubsan" if sanitize else ""))
     cmd = [gcc(), *HOST_CFLAGS, *program.cflags, *program.host_cflags, *(SANITIZE if sanitize else ()),
            str(source), "-o", str(exe), "-lm"]
-    built = subprocess.run(cmd, capture_output=True, text=True)
+    built = children.run(cmd)
     if built.returncode != 0:
         first = next((line for line in built.stderr.splitlines() if "error" in line), built.stderr.strip()[:200])
         return HostResult([], built.returncode, error=first or "gcc failed")
     started = time.monotonic()
     try:
-        proc = subprocess.run([str(exe)], capture_output=True, text=True, timeout=timeout)
+        proc = children.run([str(exe)], timeout=timeout)
     except subprocess.TimeoutExpired:
         return HostResult([], 124, timed_out=True, seconds=timeout)
     seconds = time.monotonic() - started

@@ -15,12 +15,11 @@ more thorough, and far slower.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import children
 from ..boards import Board
 from . import host, verdict
 from .program import Program
@@ -263,14 +263,12 @@ def _cvise(program: Program, target: Target, work: Path, deadline: float, say: C
                       f"{target.variant} {program.filename}\n")
     script.chmod(0o755)
     say(f"cvise for at most {left:.0f} s")
-    proc = subprocess.Popen(["cvise", "--n", "1", "--timeout", "120", str(script), str(source)], cwd=case,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        proc.wait(timeout=left)
-    except subprocess.TimeoutExpired:
-        # cvise keeps its best result in the file as it goes; stop it and the tests it started.
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait()
+    # cvise keeps its best result in the file as it goes; leaving the block stops it and the tests
+    # it started (its whole process group), at the budget or on an error or a signal.
+    with (children.popen(["cvise", "--n", "1", "--timeout", "120", str(script), str(source)], cwd=case,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc,
+          contextlib.suppress(subprocess.TimeoutExpired)):
+        proc.wait(timeout=left)       # past the budget: the best result so far is in the file
     return source.read_text()
 
 

@@ -6,6 +6,7 @@ program defines its timer handler by that name on every board.
 
 from __future__ import annotations
 
+from ..boardrecord import BOARD_SECTION
 from ..boards import Board
 
 # ARMv7-M/ARMv8-M system exceptions 2..15 (None: reserved slot).
@@ -64,4 +65,9 @@ def render(board: Board) -> str:
     lines.append("}")
     lines.append("")
     lines.append(f"const int mcusplit_exit_semihosting = {1 if board.exit_method == 'semihosting' else 0};")
+    # The board the image is for, in a section that is not loaded (lld keeps non-SHF_ALLOC sections
+    # under --gc-sections): `mcusplit run` refuses an image made for another board.
+    label = board.name + (f"@{board.variant}" if board.variant else "")
+    lines += ["", f"/* {BOARD_SECTION}: the board this image is built for (mcusplit run checks it). */",
+              f'__asm__(".pushsection {BOARD_SECTION},\\"\\",%progbits\\n\\t.asciz \\"{label}\\"\\n\\t.popsection");']
     return "\n".join(lines) + "\n"

@@ -8,12 +8,12 @@ the driver once where its compiler-rt is, and then run ld.lld ourselves.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import tempfile
 from functools import cache
 from pathlib import Path
 
+from .. import children
 from ..cores import Core
 from ..errors import ToolError
 from ..toolchain import clang, run_tool
@@ -43,8 +43,8 @@ def _probe_compiler_rt(core: Core, scratch: Path) -> Path:
     obj = scratch / "compiler_rt_probe.o"
     target = ["-target", core.clang_target, f"-mcpu={core.clang_cpu}"]
     run_tool([*clang(), *target, "-c", source, "-o", obj], "probing compiler-rt")
-    proc = subprocess.run([*clang(), *target, "-nostartfiles", "-v", str(obj), "-o",
-                           str(scratch / "compiler_rt_probe.elf")], capture_output=True, text=True)
+    proc = children.run([*clang(), *target, "-nostartfiles", "-v", str(obj), "-o",
+                         str(scratch / "compiler_rt_probe.elf")])
     m = re.search(r"(\S+libcompiler_rt\.a)", proc.stderr + proc.stdout)
     if not m or not Path(m.group(1)).is_file():
         raise ToolError(f"cannot find zig's compiler-rt for {core.key} (zig said: "

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import boardrecord
 from ..boards import Board
 from ..elfimage import Firmware
 from ..errors import ToolError
@@ -50,6 +51,7 @@ def flash(board: Board, elf: Path, probe_uid: str | None = None, run: bool = Tru
     if not elf.is_file():
         raise ToolError("no such ELF file", str(elf))
     Firmware(elf)                                   # a readable ARM ELF, or a one-line ElfError
+    boardrecord.check(elf, board, "flash")           # never program a board with another board's image
     probe = pyocd_backend.choose_probe(probe_uid)
     options = pyocd_backend.session_options(board, probe.unique_id, pack, resume=run)
     # Closing the session resumes the core only when it is to run (pyOCD would resume it anyway).

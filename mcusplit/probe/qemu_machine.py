@@ -22,6 +22,7 @@ from types import TracebackType
 import serial
 from serial.urlhandler.protocol_socket import Serial as SocketSerial
 
+from .. import children
 from ..boards import Board
 from ..errors import ToolError
 from ..toolchain import qemu_system_arm
@@ -96,9 +97,10 @@ class QemuMachine:
             self.gdb_port, self.serial_port = free_port(), free_port()
             if self.gdb_port == self.serial_port:
                 continue
-            self.proc = subprocess.Popen(command(self.board, self.gdb_port, self.serial_port),
-                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.PIPE)
+            # its own process group, ended with mcusplit whatever ends it (children.py)
+            self.proc = children.spawn(command(self.board, self.gdb_port, self.serial_port),
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE)
             try:
                 self._console = self._connect_console()
                 self._wait_for_gdb_port()
@@ -159,15 +161,7 @@ class QemuMachine:
         if self.proc is None:
             return
         RUNNING.discard(self.probe_uid)
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stderr:
-            self.proc.stderr.close()
+        children.end(self.proc)
         self.proc = None
 
     def __enter__(self) -> QemuMachine:

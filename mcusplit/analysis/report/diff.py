@@ -9,15 +9,81 @@ from ...errors import McusplitError
 
 
 def load_baseline(path: Path) -> dict:
+    """An earlier `--format json` report, checked in full before anything is compared or written:
+    one line naming the first key that is missing or of the wrong type."""
+    where = str(path)
+    if path.is_dir():
+        raise McusplitError("is a directory, not a baseline JSON file", where)
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
-        raise McusplitError("no such baseline file", str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise McusplitError(f"not an analysis JSON file ({exc})", str(path)) from None
+        raise McusplitError("no such baseline file", where) from None
+    except OSError as exc:
+        raise McusplitError(f"cannot read: {exc.strerror or exc}", where) from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise McusplitError(f"not an analysis JSON file ({' '.join(str(exc).split())[:120]})", where) from None
     if not isinstance(data, dict) or data.get("schema") not in (1, 2) or "entries" not in data:
-        raise McusplitError("not an mcusplit analysis (schema 1 or 2) JSON file", str(path))
+        raise McusplitError("not an mcusplit analysis (schema 1 or 2) JSON file", where)
+    _validate(data, where)
     return data
+
+
+_NUMBER = (int, type(None))
+_NAME = (str,)
+_SOURCE = (str, type(None))
+
+
+def _need(container: dict, key: str, kinds: tuple[type, ...], at: str, where: str, optional: bool = False) -> object:
+    if key not in container:
+        if optional:
+            return None
+        raise McusplitError(f"baseline: {at}: missing key '{key}'", where)
+    value = container[key]
+    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+        raise McusplitError(f"baseline: {at}.{key} must be {' or '.join(k.__name__ for k in kinds)}, "
+                            f"got {json.dumps(value)[:40]}", where)
+    return value
+
+
+def _items(data: dict, key: str, where: str, optional: bool = False) -> list[dict]:
+    items = _need(data, key, (list,), "the report", where, optional) or []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise McusplitError(f"baseline: {key}[{i}] must be an object, got {json.dumps(item)[:40]}", where)
+    return items
+
+
+def _validate(data: dict, where: str) -> None:
+    """Every key compare() reads, with the type it needs (a damaged baseline is one line, never a
+    KeyError or a TypeError after the report was written)."""
+    _need(data, "needed", (int, float, str, type(None)), "the report", where)
+    _need(data, "mode", (str,), "the report", where, optional=True)
+    pool = _need(data, "pool", (dict,), "the report", where, optional=True)
+    if pool is not None:
+        for key in ("segments", "segment_size"):
+            _need(pool, key, _NUMBER, "pool", where)
+    for i, entry in enumerate(_items(data, "entries", where)):
+        at = f"entries[{i}]"
+        _need(entry, "name", _NAME, at, where)
+        _need(entry, "status", _NAME, at, where)
+        for key in ("bytes", "segments"):
+            _need(entry, key, (int, float, type(None)), at, where, optional=True)
+        for j, step in enumerate(_need(entry, "path", (list,), at, where)):
+            if not isinstance(step, dict):
+                raise McusplitError(f"baseline: {at}.path[{j}] must be an object", where)
+            _need(step, "function", _NAME, f"{at}.path[{j}]", where)
+    for key, fields in (("unresolved", ("function",)), ("unknowns", ("function",))):
+        for i, item in enumerate(_items(data, key, where, optional=key == "unknowns")):
+            for field in fields:
+                _need(item, field, _NAME, f"{key}[{i}]", where)
+            _need(item, "source", _SOURCE, f"{key}[{i}]", where, optional=True)
+            _need(item, "reason", _SOURCE, f"{key}[{i}]", where, optional=True)
+    for i, cycle in enumerate(_items(data, "cycles", where)):
+        functions = _need(cycle, "functions", (list,), f"cycles[{i}]", where)
+        if not all(isinstance(f, str) for f in functions):
+            raise McusplitError(f"baseline: cycles[{i}].functions must be a list of names", where)
+        _need(cycle, "bound", (int, type(None)), f"cycles[{i}]", where)
+    _need(_need(data, "check", (dict,), "the report", where), "passed", (bool,), "check", where)
 
 
 def _amount(entry: dict) -> object:

@@ -1,0 +1,147 @@
+"""No stray processes (issue 12): whatever ends `mcusplit run` or `mcusplit build` (SIGINT, SIGTERM,
+a timeout, an error), no QEMU, clang or ld.lld it started is left running.
+
+The commands run as real subprocesses against real QEMU and clang; a child is found by its command
+line in /proc, which holds the test's unique path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mcusplit import boards, build, project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FOREVER = """#include <stdint.h>
+volatile uint32_t spins;
+int main(void) { for (;;) spins++; }
+"""
+
+
+def processes_mentioning(text: str) -> list[tuple[int, str]]:
+    """(pid, command line) of every live process whose command line contains text."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            state = next((line for line in (entry / "status").read_text().splitlines()
+                          if line.startswith("State:")), "")
+        except OSError:
+            continue
+        if text in cmdline and "zombie" not in state:
+            found.append((int(entry.name), cmdline))
+    return found
+
+
+def wait_for(predicate, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(scope="module")
+def forever_elf(tmp_path_factory) -> Path:
+    """An image that never exits, in a directory whose name no other process has."""
+    src = tmp_path_factory.mktemp("forever-src")
+    (src / "forever.c").write_text(FOREVER)
+    out = tmp_path_factory.mktemp("forever-unique-out")
+    result = build.build(project.load(src / "forever.c"), boards.load("qemu-mps2-an386"), out)
+    return result.elf
+
+
+def start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "mcusplit.cli", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("sig, status, word", [(signal.SIGINT, 130, "interrupted"),
+                                               (signal.SIGTERM, 143, "terminated"),
+                                               (signal.SIGHUP, 129, "hung up")])
+def test_run_stopped_by_a_signal_leaves_no_qemu(forever_elf, sig, status, word):
+    proc = start("run", str(forever_elf), "--board", "qemu-mps2-an386", "--timeout", "120")
+    try:
+        assert wait_for(lambda: any("qemu-system-arm" in c for _, c in processes_mentioning(str(forever_elf)))), \
+            "QEMU never started"
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == status, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("mcusplit: error:") and word in lines[0], stderr
+    assert "Traceback" not in stderr
+    assert wait_for(lambda: not processes_mentioning(str(forever_elf)), 5), processes_mentioning(str(forever_elf))
+
+
+def test_run_timeout_leaves_no_qemu(forever_elf):
+    proc = subprocess.run([sys.executable, "-m", "mcusplit.cli", "run", str(forever_elf), "--board",
+                           "qemu-mps2-an386", "--timeout", "1"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 124, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "no exit after 1 s" in lines[0], proc.stderr
+    assert not processes_mentioning(str(forever_elf))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_build_stopped_by_a_signal_leaves_no_compiler(tmp_path, sig):
+    """A build stopped while clang runs: no clang/zig/lld/codegen worker left, the old outputs untouched."""
+    src = tmp_path / "many-sources-unique"
+    src.mkdir()
+    # enough work that the build is surely compiling when the signal comes
+    for i in range(12):
+        (src / f"f{i}.c").write_text(f"int f{i}(int x) {{ return x * {i} + 1; }}\n")
+    (src / "main.c").write_text("int main(void) { return 0; }\n")
+    out = tmp_path / "out"
+    proc = start("build", str(src), "--board", "qemu-mps2-an386", "-o", str(out), "-j", "2")
+    try:
+        # a child, not mcusplit itself (its own command line names the directory too)
+        assert wait_for(lambda: any(pid != proc.pid for pid, _ in processes_mentioning(str(src)))), \
+            "no compiler started"
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + sig, stderr
+    lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("compiling")]
+    assert len(lines) == 1 and lines[0].startswith("mcusplit: error:"), stderr
+    assert wait_for(lambda: not processes_mentioning(str(src)), 5), processes_mentioning(str(src))
+    assert not list(out.glob("*.elf")), "a partial output was published"
+
+
+def test_fuzz_stopped_by_sigterm_leaves_no_worker_or_child(tmp_path):
+    """`mcusplit fuzz` runs packs in worker processes: SIGTERM ends the workers and what they run
+    (clang, QEMU, host programs), not just the main process."""
+    if not shutil.which("gcc"):
+        pytest.skip("the fuzz host oracle needs gcc")
+    keep = tmp_path / "fuzz-keep-unique"
+    proc = start("fuzz", "-b", "qemu-mps2-an386", "-n", "4", "-j", "2", "--keep", str(keep), "--failures",
+                 str(tmp_path / "failures"))
+    try:
+        # a tool started by a worker: its command line names the kept directory, and it is not a
+        # copy of mcusplit itself (the workers are forks of the main process)
+        assert wait_for(lambda: any("mcusplit.cli" not in c for _, c in processes_mentioning(str(keep))), 60), \
+            "no tool started"
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143, stderr
+    assert "mcusplit: error: terminated (SIGTERM)" in stderr and "Traceback" not in stderr
+    assert wait_for(lambda: not processes_mentioning(str(keep)), 10), processes_mentioning(str(keep))
