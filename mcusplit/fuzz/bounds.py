@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..analysis.analyze import Analysis, analyze
+from ..analysis.analyze import Analysis, analyze, prepare, solve
 from ..analysis.config import AnalyzeConfig
 from ..analysis.steps import OVERFLOW
 from . import driver
@@ -89,7 +89,7 @@ def _site_targets(analysis: Analysis, programs: list[Program], present: set[str]
     return sites, left
 
 
-def _why_incomplete(analysis: Analysis, program: Program | None = None,
+def _why_incomplete(analysis: _View, program: Program | None = None,
                     programs: list[Program] = ()) -> str | None:
     """Why the bound is no number, or calls stay unresolved; with `program`, only what is its own
     (calls in other programs' functions are theirs: the driver reaches only this one here)."""
@@ -153,22 +153,14 @@ def pack_config(elf: Path, programs: list[Program], tasks: bool = False,
 
 def _program_bound(elf: Path, config: AnalyzeConfig, program: Program,
                    programs: list[Program]) -> tuple[int, str | None]:
-    """pool_needed and why it is incomplete, for one program's annotations. The analyzer's own steps
-    (prepare, solve without paths) give the same number as analyze() without the report's extras
-    (worst paths, source lines of unresolved calls: seconds on a large image); analyze() if those
-    steps ever change shape."""
-    try:
-        from ..analysis.analyze import prepare, solve
-
-        prepared = prepare(elf, config)
-        needed = solve(prepared, paths=False).pool_needed
-        unresolved = [{"function": info.name, "call_site": call.address}
-                      for info, call in prepared.graph.unresolved()]
-        cycles, problems = prepared.cycles, [{"function": i.name, "problem": x} for i in prepared.infos.values()
-                                               for x in i.problems]
-    except (ImportError, AttributeError, TypeError):
-        full = analyze(elf, config)
-        needed, unresolved, cycles, problems = full.pool_needed, full.unresolved, full.cycles, full.problems
+    """pool_needed and why it is incomplete, for one program's annotations: the analyzer's own steps
+    (prepare, solve without paths) give the number analyze() gives, without the report's extras
+    (worst paths, source lines: seconds on a large image)."""
+    prepared = prepare(elf, config)
+    needed = solve(prepared, paths=False).pool_needed
+    unresolved = [{"function": info.name, "call_site": call.address} for info, call in prepared.graph.unresolved()]
+    cycles = prepared.cycles
+    problems = [{"function": i.name, "problem": u.reason} for i in prepared.infos.values() for u in i.unknowns]
     view = _View(needed, unresolved, cycles, problems)
     return needed, _why_incomplete(view, program, programs)
 
@@ -198,7 +190,8 @@ def compute(elf: Path, programs: list[Program], per_program: bool = True, tasks:
     result = Bounds(pack=0)
     config, whole, _ = pack_config(elf, programs, tasks, result.worked_around)
     result.pack, result.config = whole.pool_needed, config
-    why = _why_incomplete(whole)
+    why = _why_incomplete(_View(whole.pool_needed, whole.unresolved, whole.cycles,
+                                [{"function": u["function"], "problem": u["reason"]} for u in whole.unknowns]))
     if why:
         result.incomplete["*"] = why
     if per_program and len(programs) > 1:
