@@ -100,10 +100,13 @@ def write(plan: BuildPlan, compiled: Compiled, after: PostLink, elf: Path, notes
 OUTPUTS = (".elf", ".map", ".bin", ".hex", ".build.json")
 
 
-def publish(plan: BuildPlan, staged: BuildResult) -> BuildResult:
+def publish(plan: BuildPlan, staged: BuildResult, elf: Path | None = None) -> BuildResult:
     """Move the complete output set from the stage into the output directory, with SIGINT and
-    SIGTERM held until every file is in place (each move is an atomic rename on one file system)."""
+    SIGTERM held until every file is in place (each move is an atomic rename on one file system).
+    elf: where the ELF goes when its name is not <name>.elf (mcusplit cc -o app)."""
     moves = [(plan.stage / f"{plan.name}{suffix}", plan.out_dir / f"{plan.name}{suffix}") for suffix in OUTPUTS]
+    if elf is not None:
+        moves[0] = (moves[0][0], elf)
     held = {signal.SIGINT, signal.SIGTERM}
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if in_main else None
