@@ -131,7 +131,7 @@ def _compile_c(source: Input, inv: Invocation, target: Target, scratch: Path, de
                             big_stack=tuple(s.function for s in project.big_stack),
                             appendix=lambda r: module_sections(r, display, core, layout))
     for note in result.notes:
-        _stderr(f"mcusplit cc: note: {note}")
+        _stderr(note)
     return result.obj
 
 
