@@ -21,6 +21,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import objcache, sigsection
@@ -121,8 +123,8 @@ def _compile_c(source: Input, inv: Invocation, target: Target, scratch: Path, de
     else:
         flags = [*_frontend_flags(target, inv), *(["-x", "c"] if source.path.suffix not in (".c", ".i") else [])]
         includes = build_plan.user_includes(project)
-        with libc_link.explain_missing(clib, project.libc, core):
-            ir = c_frontend.to_bitcode(source.path.resolve(), scratch / f"{source.path.stem}.bc", core, includes,
+        with _located(display), libc_link.explain_missing(clib, project.libc, core):
+            ir = c_frontend.to_bitcode(source.path, scratch / f"{source.path.stem}.bc", core, includes,
                                        project.defines, flags, split_stack=True, diagnostics=_stderr)
             if dep_flags:
                 c_frontend.dependencies(source.path, core, includes, project.defines, flags, dep_flags)
@@ -135,6 +137,17 @@ def _compile_c(source: Input, inv: Invocation, target: Target, scratch: Path, de
     return result.obj
 
 
+@contextmanager
+def _located(display: str) -> Iterator[None]:
+    """clang's first error already starts with the file and line: do not name the file twice."""
+    try:
+        yield
+    except BuildError as exc:
+        if exc.where == display and exc.message.startswith(f"{display}:"):
+            raise BuildError(exc.message) from None
+        raise
+
+
 def _assemble(source: Input, inv: Invocation, target: Target, scratch: Path, dep_flags: list[str]) -> Path:
     """Assembly passes through clang's assembler: it has no split-stack checks of its own; the link's
     allowance covers calls into it like any code without checks."""
@@ -145,9 +158,10 @@ def _assemble(source: Input, inv: Invocation, target: Target, scratch: Path, dep
     if source.language == args_mod.ASM_CPP:
         cmd += [f"-I{d}" for d in build_plan.user_includes(project)]
         cmd += [f"-D{k}={v}" for k, v in project.defines.items()]
-    if dep_flags:
-        run_tool([*cmd, *inv.forward, *dep_flags, *language, source.path], str(source.path))
-    proc = run_tool([*cmd, *inv.forward, *language, "-c", source.path, "-o", out], str(source.path))
+    with _located(str(source.path)):
+        if dep_flags:
+            run_tool([*cmd, *inv.forward, *dep_flags, *language, source.path], str(source.path))
+        proc = run_tool([*cmd, *inv.forward, *language, "-c", source.path, "-o", out], str(source.path))
     if proc.stderr.strip():
         _stderr(proc.stderr)
     return out
