@@ -133,6 +133,7 @@ def test_languages_and_modes():
     (["x.o", "-Wl,-T,link.ld"], "-Wl,-T,link.ld"),
     (["x.o", "--specs=nano.specs"], "--specs=nano.specs"),
     (["-c", "x.c", "-marm"], "-marm"),
+    (["-c", "x.c", "-flto=thin"], "-flto=thin"),
     (["-c", "x.c", "--mcusplit-bord=x"], "--mcusplit-bord=x"),
     (["-c", "x.cpp"], "x.cpp"),
     (["-c", "a.c", "b.c", "-o", "ab.o"], "-o ab.o"),

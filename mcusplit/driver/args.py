@@ -51,6 +51,7 @@ _REFUSED_PREFIX = {
     "--specs=": "GCC specs files are not used: the link adds picolibc and the runtime",
     "-specs=": "GCC specs files are not used: the link adds picolibc and the runtime",
     "-mcmse": "ARMv8-M security extensions are not supported",
+    "-flto": "link-time optimisation is not supported: objects are split-stack machine code",
     "-Wl,-T": "the board's linker script is used (--mcusplit-board)",
     "-Wl,--script": "the board's linker script is used (--mcusplit-board)",
 }
