@@ -30,7 +30,7 @@ from ..link.link import link
 from ..project import Project
 from . import compile as compile_stage
 from . import plan as plan_stage
-from . import postlink, record
+from . import record
 from .record import BuildResult
 
 __all__ = ["BuildResult", "build"]
@@ -48,6 +48,8 @@ def build(project: Project, board: Board, out_dir: Path, split_stack: bool = Tru
     notes = list(compiled.notes) + check_names(plan, compiled)
     say("linking")
     elf = link_image(plan, compiled)
+    from . import postlink  # here: the analysis it loads is not needed to compile (mcusplit cc -c)
+
     after = postlink.run(plan, elf, compiled.uses_tasks, say)
     staged = record.write(plan, compiled, after, elf, notes + after.notes, time.monotonic() - started)
     return record.publish(plan, staged)

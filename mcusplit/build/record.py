@@ -10,6 +10,7 @@ import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from elftools.elf.elffile import ELFFile
 
@@ -21,7 +22,9 @@ from ..errors import BuildError
 from ..link import outputs
 from .compile import Compiled
 from .plan import BuildPlan
-from .postlink import PostLink
+
+if TYPE_CHECKING:                          # the analysis behind it is not loaded to compile
+    from .postlink import PostLink
 
 
 @dataclass

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -123,11 +124,15 @@ def _compile_c(source: Input, inv: Invocation, target: Target, scratch: Path, de
     else:
         flags = [*_frontend_flags(target, inv), *(["-x", "c"] if source.path.suffix not in (".c", ".i") else [])]
         includes = build_plan.user_includes(project)
-        with _located(display), libc_link.explain_missing(clib, project.libc, core):
+        with _located(display), libc_link.explain_missing(clib, project.libc, core), \
+                ThreadPoolExecutor(max_workers=1) as side:
+            # the dependency run beside the compile: a build system asks for it on every file
+            deps = side.submit(c_frontend.dependencies, source.path, core, includes, project.defines, flags,
+                               dep_flags) if dep_flags else None
             ir = c_frontend.to_bitcode(source.path, scratch / f"{source.path.stem}.bc", core, includes,
                                        project.defines, flags, split_stack=True, diagnostics=_stderr)
-            if dep_flags:
-                c_frontend.dependencies(source.path, core, includes, project.defines, flags, dep_flags)
+            if deps is not None:
+                deps.result()
     opt_out = ("*",) if inv.no_split else build_plan.opt_out(project)
     result = compile_module(ir, display, core, layout, scratch, no_split_stack=opt_out,
                             big_stack=tuple(s.function for s in project.big_stack),
