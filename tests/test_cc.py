@@ -38,6 +38,7 @@ APP_OUTPUT = [
     "sort: ok, min -50 max 50",
     "crc: 90792fcb",
     "leds: 7",
+    "mix: 871234a9",                   # hal/hal_asm.S, built with the project's define
 ]
 
 
@@ -253,6 +254,11 @@ def test_a_failed_compile_leaves_the_outputs_untouched(tmp_path):
     assert (tmp_path / "bad.o").read_bytes() == b"previous object"
     assert (tmp_path / "bad.d").read_text() == "previous deps"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    (tmp_path / "good.c").write_text("int g(void) { return 2; }\n")
+    proc = cc("--mcusplit-board=qemu-mps2-an386", "-c", "good.c", "-o", "no/such/dir/good.o", cwd=tmp_path,
+              check=False)
+    assert proc.stderr.strip() == ("mcusplit cc: error: no/such/dir/good.o: cannot write the output: its directory "
+                                   "does not exist")
 
 
 # ---------------------------------------------------------------- linking

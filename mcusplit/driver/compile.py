@@ -50,6 +50,8 @@ def _stderr(text: str) -> None:
 def install(made: Path, target: Path) -> None:
     """Copy into place atomically (a temporary name, then a rename), with the permissions a
     compiler's output gets (0666 less the umask), not the temporary file's 0600."""
+    if not target.parent.is_dir():
+        raise BuildError("cannot write the output: its directory does not exist", str(target))
     objcache.atomic_copy(made, target)
     umask = os.umask(0)
     os.umask(umask)

@@ -40,6 +40,7 @@ int main(void)
     printf("sort: %s, min %ld max %ld\n", sorted ? "ok" : "WRONG", (long)values[0], (long)values[39]);
     printf("crc: %08lx\n", (unsigned long)hal_crc32(values, sizeof values));
     printf("leds: %lx\n", (unsigned long)hal_led_state());
+    printf("mix: %08lx\n", (unsigned long)hal_mix(0x12345678u, 0x0000ffffu));
     struct mcusplit_stats stats;
     mcusplit_stats_read(&stats);
     printf("# splits %lu, high-water mark %lu segments\n", (unsigned long)stats.splits, (unsigned long)stats.hwm);

@@ -10,5 +10,6 @@ void hal_led_set(unsigned led, int on);
 uint32_t hal_led_state(void);
 void hal_log(const char *tag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 uint32_t hal_crc32(const void *data, unsigned len);
+uint32_t hal_mix(uint32_t a, uint32_t b);          /* hal_asm.S */
 
 #endif
