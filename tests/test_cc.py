@@ -104,14 +104,16 @@ def test_link_line_and_response_file(tmp_path):
     rsp = tmp_path / "objects.rsp"
     rsp.write_text('a.o "dir with space/b.o" -Wl,--print-memory-usage\n')
     inv = cc_args.parse([f"@{rsp}", "libx.a", "-L", "libs", "-lfoo", "-lc", "-lm", "-lgcc", "-lnosys",
-                         "-Wl,--gc-sections,-Map=ignored.map", "-Xlinker", "--cref", "-nostartfiles", "-o", "app"],
+                         "-Wl,--gc-sections,-Map=app.map.copy", "-Xlinker", "--cref", "-nostartfiles", "-o", "app"],
                         environ={"MCUSPLIT_BOARD": "qemu-mps2-an386", "MCUSPLIT_CONFIG": "p/mcusplit.toml"})
     assert inv.mode == "link" and inv.output == Path("app")
     assert [(str(i.path), i.language) for i in inv.inputs] == [("a.o", "object"), ("dir with space/b.o", "object"),
                                                              ("libx.a", "archive")]
     assert inv.libraries == ["foo"]            # the C library and libgcc are the link's own
-    assert inv.link_flags == ["--print-memory-usage", "-L", "libs", "-lfoo", "--gc-sections", "-Map=ignored.map",
-                              "--cref"]
+    assert inv.link_flags == ["--print-memory-usage", "-L", "libs", "-lfoo", "--gc-sections", "--cref"]
+    assert inv.map_file == Path("app.map.copy")         # the link's own map, copied
+    assert cc_args.parse(["a.o", "-Wl,-Map", "-Wl,x.map"], environ={}).map_file == Path("x.map")
+    assert cc_args.parse(["a.o", "-Xlinker", "-Map", "-Xlinker", "y.map"], environ={}).map_file == Path("y.map")
     assert inv.board == "qemu-mps2-an386" and inv.config == Path("p/mcusplit.toml")
 
 
@@ -299,7 +301,9 @@ def test_compile_and_link_in_one_command_with_assembly_and_an_archive(tmp_path):
     env = {"MCUSPLIT_BOARD": "qemu-lm3s6965evb"}
     cc("-Iinc", "-c", "deep.c", "-o", "deep.o", cwd=tmp_path, env=env)
     subprocess.run(["ar", "rcs", "libdeep.a", "deep.o"], cwd=tmp_path, check=True)
-    cc("-Iinc", "-DSHIFT=1", "main.c", "twice.S", "-L.", "-ldeep", "-lc", "-o", "app", cwd=tmp_path, env=env)
+    cc("-Iinc", "-DSHIFT=1", "main.c", "twice.S", "-L.", "-ldeep", "-lc", "-Wl,--gc-sections,-Map=copy.map", "-o",
+       "app", cwd=tmp_path, env=env)
+    assert (tmp_path / "copy.map").read_text() == (tmp_path / "app.map").read_text()
     for suffix in ("", ".bin", ".hex", ".map", ".build.json"):
         assert (tmp_path / f"app{suffix}").is_file(), suffix
     assert not list(tmp_path.glob(".app*"))                                  # no scratch left behind

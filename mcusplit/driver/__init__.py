@@ -20,6 +20,12 @@ from . import args as args_mod
 from .args import Invocation
 
 PROG = "mcusplit cc"
+USAGE = """usage: mcusplit cc [GCC/clang flags] [--mcusplit-board=B] [--mcusplit-config=FILE] [--mcusplit-no-split]
+                   -c|-S|-E SOURCE... [-o OUT]       compile (split-stack objects), assembly, preprocess
+       mcusplit cc [flags] OBJECTS/ARCHIVES/SOURCES... [-Wl,...] [-L dir] [-l name] -o app.elf   link
+       mcusplit cc --mcusplit-board=B --mcusplit-print-flags                 the GCC flags of the board's core
+The board: --mcusplit-board or MCUSPLIT_BOARD; the pool: --mcusplit-config or MCUSPLIT_CONFIG.
+docs/driver.md lists the flags accepted, forwarded and refused."""
 
 
 def run(inv: Invocation) -> int:
@@ -29,6 +35,9 @@ def run(inv: Invocation) -> int:
     from . import link as link_mod
     from . import target as target_mod
 
+    if inv.help:
+        print(USAGE)
+        return 0
     if inv.version:
         clang_version = run_tool([*clang(), "--version"], "clang --version").stdout.splitlines()
         using = clang_version[0] if clang_version else "clang"
@@ -60,6 +69,8 @@ def run(inv: Invocation) -> int:
             else:
                 inputs.append(item.path)
         result = link_mod.link(inv, target, inputs, output)
+    if inv.map_file is not None:
+        compile_mod.install(result.map, inv.map_file)
     for note in result.notes:
         print(note, file=sys.stderr)
     if inv.verbose:

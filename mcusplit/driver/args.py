@@ -93,6 +93,8 @@ class Invocation:
     version: bool = False              # --version, or -v without inputs
     verbose: bool = False
     print_flags: bool = False          # --mcusplit-print-flags: the GCC flags of the board's core
+    help: bool = False                 # --help
+    map_file: Path | None = None       # -Wl,-Map=FILE: a copy of the link's map (it always writes <name>.map)
 
     @property
     def sources(self) -> list[Input]:
@@ -219,9 +221,11 @@ def parse(argv: list[str], environ: dict[str, str] | None = None) -> Invocation:
         elif arg == "-MP":
             inv.dep_phony = True
         elif arg.startswith("-Wl,"):
-            inv.link_flags += [p for p in arg[4:].split(",") if p]
+            _linker_flags(inv, [p for p in arg[4:].split(",") if p])
         elif arg == "-Xlinker":
-            inv.link_flags.append(value("-Xlinker"))
+            _linker_flags(inv, [value("-Xlinker")])
+        elif arg in ("--help", "-h", "-help"):
+            inv.help = True
         elif arg.startswith("-L"):
             directory = Path(value("-L"))
             inv.lib_dirs.append(directory)
@@ -248,12 +252,30 @@ def parse(argv: list[str], environ: dict[str, str] | None = None) -> Invocation:
         inv.config = Path(env["MCUSPLIT_CONFIG"])
     if inv.verbose and not inv.inputs:
         inv.version = True
+    if inv.link_flags and inv.link_flags[-1] in ("-Map", "--Map"):
+        raise BuildError(f"missing argument to '{inv.link_flags[-1]}'")
     _check(inv)
     return inv
 
 
+def _linker_flags(inv: Invocation, flags: list[str]) -> None:
+    """Flags for lld, but a map file: the link writes <name>.map itself (with -Map before the
+    user's flags), so -Map=FILE asks for a copy of it."""
+    pending_map = bool(inv.link_flags) and inv.link_flags[-1] in ("-Map", "--Map")
+    for flag in flags:
+        if pending_map:
+            inv.link_flags.pop()
+            inv.map_file = Path(flag)
+            pending_map = False
+        elif flag.startswith(("-Map=", "--Map=")):
+            inv.map_file = Path(flag.split("=", 1)[1])
+        else:
+            inv.link_flags.append(flag)
+            pending_map = flag in ("-Map", "--Map")
+
+
 def _check(inv: Invocation) -> None:
-    if inv.version or inv.print_flags:
+    if inv.version or inv.print_flags or inv.help:
         return
     if not inv.inputs:
         raise BuildError("no input files")
