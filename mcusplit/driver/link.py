@@ -120,7 +120,7 @@ def link(inv: Invocation, target: Target, inputs: list[Path], output: Path) -> B
     try:
         plan = build_plan.make(target.project, target.board, output.parent, split_stack=True, work=scratch)
         compiled = build_compile.compile_all(plan, task_hwm=uses_tasks, prebuilt=objects)
-        say(f"linking {len(objects)} object(s), {len(archives)} archive(s) for {plan.board.name}")
+        say(f"linking {len(objects)} object(s), {len(archives) + len(inv.libraries)} archive(s) for {plan.board.name}")
         elf = build_mod.link_image(plan, compiled, archives, tuple(inv.link_flags))
         records = module_records(elf)
         check_records(records, plan)
