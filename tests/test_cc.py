@@ -175,6 +175,14 @@ def test_core_from_mcpu_and_board():
         assert cc_target.resolve(cc_args.parse(["-c", "x.c", *flags], environ={}), "x", False).core.key == key
 
 
+def test_version_and_dumps():
+    assert cc("-dumpmachine").stdout == "arm-none-eabi\n"
+    assert cc("-dumpversion").stdout.strip().split(".")[0] == "22"
+    assert cc("--version").stdout.startswith("mcusplit cc ")
+    assert cc("--mcusplit-board=qemu-microbit", "--mcusplit-print-flags").stdout.split() == [
+        "-mcpu=cortex-m0", "-mthumb", "-mfloat-abi=soft"]
+
+
 def test_errors_are_one_line_without_traceback(tmp_path):
     (tmp_path / "x.c").write_text("int f(void) { return 1; }\n")
     for argv in (["-c", "x.c", "--mcusplit-board=qemu-mps2-an386", "-mbogus"],

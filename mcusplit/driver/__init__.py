@@ -38,6 +38,12 @@ def run(inv: Invocation) -> int:
     if inv.help:
         print(USAGE)
         return 0
+    if inv.dump == "-dumpmachine":
+        print("arm-none-eabi")              # what a cross build asks to tell the target's family
+        return 0
+    if inv.dump == "-dumpversion":
+        print(run_tool([*clang(), "-dumpversion"], "clang -dumpversion").stdout.strip())
+        return 0
     if inv.version:
         clang_version = run_tool([*clang(), "--version"], "clang --version").stdout.splitlines()
         using = clang_version[0] if clang_version else "clang"
@@ -92,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:                # a reader (| head) went away: as a C program would, quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:          # never a traceback: one line, and the way to see more
         import os
         import traceback

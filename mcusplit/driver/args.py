@@ -94,6 +94,7 @@ class Invocation:
     verbose: bool = False
     print_flags: bool = False          # --mcusplit-print-flags: the GCC flags of the board's core
     help: bool = False                 # --help
+    dump: str | None = None            # -dumpversion (clang's version), -dumpmachine (arm-none-eabi)
     map_file: Path | None = None       # -Wl,-Map=FILE: a copy of the link's map (it always writes <name>.map)
 
     @property
@@ -183,8 +184,10 @@ def parse(argv: list[str], environ: dict[str, str] | None = None) -> Invocation:
         elif arg.startswith("--mcusplit"):
             raise BuildError(f"unknown flag '{arg}' (mcusplit's own: --mcusplit-board=B, --mcusplit-config=FILE, "
                              "--mcusplit-no-split, --mcusplit-print-flags)")
-        elif arg in ("--version", "-dumpversion"):
+        elif arg == "--version":
             inv.version = True
+        elif arg in ("-dumpversion", "-dumpmachine"):
+            inv.dump = arg
         elif arg == "-v":
             inv.verbose = True
         elif arg in _IGNORED_EXACT:
@@ -275,7 +278,7 @@ def _linker_flags(inv: Invocation, flags: list[str]) -> None:
 
 
 def _check(inv: Invocation) -> None:
-    if inv.version or inv.print_flags or inv.help:
+    if inv.version or inv.print_flags or inv.help or inv.dump:
         return
     if not inv.inputs:
         raise BuildError("no input files")
