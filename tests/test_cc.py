@@ -194,6 +194,11 @@ def test_errors_are_one_line_without_traceback(tmp_path):
         assert len(lines) == 1 and lines[0].startswith("mcusplit cc: error: "), proc.stderr
         assert "Traceback" not in proc.stderr
     assert "'-mbogus'" in cc("-c", "x.c", "-mbogus", cwd=tmp_path, check=False).stderr
+    # an -f flag goes to clang, which does not know this one
+    proc = cc("-c", "x.c", "--mcusplit-board=qemu-mps2-an386", "-frobnicate", cwd=tmp_path, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr == "mcusplit cc: error: unknown flag '-frobnicate': clang does not know it\n"
+    assert not (tmp_path / "x.o").exists()
     # the same through `mcusplit cc`
     proc = subprocess.run([sys.executable, "-m", "mcusplit", "cc", "-c", "x.c", "-mbogus"], capture_output=True,
                           text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})

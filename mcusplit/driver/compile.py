@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,8 @@ from .args import Input, Invocation
 from .target import Target
 
 MODULE_SECTION = ".mcusplit.module"
+# zig's clang: `error: unknown clang option: "-frobnicate"`; clang's own: `unknown argument: '-frobnicate'`
+_UNKNOWN_OPTION = re.compile(r"unknown (?:clang option|argument):? [\"'](-[^\"']+)[\"']")
 
 
 def _stderr(text: str) -> None:
@@ -150,6 +153,9 @@ def _located(display: str) -> Iterator[None]:
     try:
         yield
     except BuildError as exc:
+        unknown = _UNKNOWN_OPTION.search(exc.message)
+        if unknown:           # a flag clang does not know: name it, as for the flags refused before
+            raise BuildError(f"unknown flag '{unknown.group(1)}': clang does not know it") from None
         if exc.where == display and exc.message.startswith(f"{display}:"):
             raise BuildError(exc.message) from None
         raise
