@@ -248,6 +248,8 @@ def test_compile_object_assembly_depfile_and_clang_diagnostics(tmp_path):
     # -E: preprocessed text on standard output, with the runtime's and the C library's headers
     pre = cc(board, "-Iinc", "-E", "deep.c", cwd=tmp_path).stdout
     assert "int deep(int n);" in pre and "printf" in pre
+    cc(board, "-Iinc", "-E", "deep.c", "-o", "deep.i", cwd=tmp_path)
+    assert (tmp_path / "deep.i").read_text() == pre
 
 
 def _section(obj: Path, name: str) -> bytes:

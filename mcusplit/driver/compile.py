@@ -197,13 +197,17 @@ def preprocess(inv: Invocation, target: Target) -> None:
         if source.language != args_mod.SUFFIXES.get(source.path.suffix):
             cmd += ["-x", source.language]
         cmd += ["-E", str(source.path)]
-        if inv.output is not None:
-            cmd += ["-o", str(inv.output)]
-        try:
-            proc = subprocess.run(cmd, stdout=None, stderr=subprocess.PIPE, text=True)
-        except OSError as exc:
-            raise ToolError(f"cannot run {cmd[0]}: {exc}") from None
-        if proc.returncode != 0:
-            raise BuildError(first_error(proc.stderr), str(source.path))
+        with tempfile.TemporaryDirectory(prefix="mcusplit-cc-") as scratch:
+            made = Path(scratch) / "preprocessed.i"
+            if inv.output is not None:          # complete or untouched, as every output
+                cmd += ["-o", str(made)]
+            try:
+                proc = subprocess.run(cmd, stdout=None, stderr=subprocess.PIPE, text=True)
+            except OSError as exc:
+                raise ToolError(f"cannot run {cmd[0]}: {exc}") from None
+            if proc.returncode != 0:
+                raise BuildError(first_error(proc.stderr), str(source.path))
+            if inv.output is not None:
+                install(made, inv.output)
         if proc.stderr.strip():
             _stderr(proc.stderr)
