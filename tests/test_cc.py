@@ -315,7 +315,8 @@ def test_compile_and_link_in_one_command_with_assembly_and_an_archive(tmp_path):
     (tmp_path / "twice.S").write_text(ASM)
     env = {"MCUSPLIT_BOARD": "qemu-lm3s6965evb"}
     cc("-Iinc", "-c", "deep.c", "-o", "deep.o", cwd=tmp_path, env=env)
-    subprocess.run(["ar", "rcs", "libdeep.a", "deep.o"], cwd=tmp_path, check=True)
+    ar = require("ar", "Debian: apt-get install binutils")
+    subprocess.run([ar, "rcs", "libdeep.a", "deep.o"], cwd=tmp_path, check=True)
     cc("-Iinc", "-DSHIFT=1", "main.c", "twice.S", "-L.", "-ldeep", "-lc", "-Wl,--gc-sections,-Map=copy.map", "-o",
        "app", cwd=tmp_path, env=env)
     assert (tmp_path / "copy.map").read_text() == (tmp_path / "app.map").read_text()
@@ -486,6 +487,7 @@ def test_cmake_builds_the_example(tmp_path, cc_script):
 def test_make_builds_the_example(tmp_path, cc_script):
     require_qemu()
     make = require("make", "Debian: apt-get install make")
+    require("ar", "Debian: apt-get install binutils")
     out = tmp_path / "build"
     subprocess.run([make, "-C", APP, "-j2", f"CC={cc_script}", "BOARD=qemu-lm3s6965evb", f"OUT={out}"],
                    check=True, capture_output=True)
