@@ -10,7 +10,8 @@
 #
 # The board goes into every compile and link command as --mcusplit-board (so objects and the
 # link agree, and try_compile projects get it too), with the GCC flags of its core (-mcpu,
-# -mthumb, -mfloat-abi, -mfpu), which mcusplit cc checks against the board.
+# -mthumb, -mfloat-abi, -mfpu), which mcusplit cc checks against the board. A -DCMAKE_C_FLAGS=...
+# of the user's own does not lose them.
 
 set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR arm)
@@ -36,13 +37,24 @@ if(NOT _mcusplit_status EQUAL 0)
     message(FATAL_ERROR "MCUSPLIT_BOARD=${MCUSPLIT_BOARD}: ${_mcusplit_error}")
 endif()
 
-set(_mcusplit_flags "--mcusplit-board=${MCUSPLIT_BOARD} ${_mcusplit_core_flags}")
+# The board and config reach every command three ways, each for a reason:
+# - the environment, while cmake configures: CMake's compiler identification and try_compile
+#   run the compiler with CMAKE_C_FLAGS only, which a user's -DCMAKE_C_FLAGS=... replaces;
+# - add_compile_options / add_link_options: every compile and link of the project (and of the
+#   try_compile projects, which read this file again), whatever CMAKE_C_FLAGS says;
+# - the core's GCC flags in CMAKE_<LANG>_FLAGS_INIT, for the reader of the command lines (the board
+#   decides the core; mcusplit cc checks that they agree).
+set(_mcusplit_flags "--mcusplit-board=${MCUSPLIT_BOARD}")
+set(ENV{MCUSPLIT_BOARD} "${MCUSPLIT_BOARD}")
 if(MCUSPLIT_CONFIG)
     get_filename_component(_mcusplit_config "${MCUSPLIT_CONFIG}" ABSOLUTE)
-    string(APPEND _mcusplit_flags " --mcusplit-config=${_mcusplit_config}")
+    list(APPEND _mcusplit_flags "--mcusplit-config=${_mcusplit_config}")
+    set(ENV{MCUSPLIT_CONFIG} "${_mcusplit_config}")
 endif()
-set(CMAKE_C_FLAGS_INIT "${_mcusplit_flags}")
-set(CMAKE_ASM_FLAGS_INIT "${_mcusplit_flags}")
+add_compile_options(${_mcusplit_flags})
+add_link_options(${_mcusplit_flags})
+set(CMAKE_C_FLAGS_INIT "${_mcusplit_core_flags}")
+set(CMAKE_ASM_FLAGS_INIT "${_mcusplit_core_flags}")
 
 # Static libraries: any ar that writes a symbol index (GNU ar, llvm-ar, arm-none-eabi-ar).
 find_program(CMAKE_AR NAMES llvm-ar arm-none-eabi-ar ar)

@@ -460,15 +460,17 @@ def test_cmake_builds_the_example(tmp_path, cc_script):
     app = shutil.copytree(APP, tmp_path / "cmake-app")          # a copy: the test touches a header
     out = tmp_path / "build"
     toolchain = ROOT / "cmake" / "mcusplit.cmake"
-    configured = subprocess.run([cmake, "-S", app, "-B", out, f"-DCMAKE_TOOLCHAIN_FILE={toolchain}",
-                                 "-DMCUSPLIT_BOARD=qemu-mps2-an386", f"-DMCUSPLIT_CC={cc_script}",
-                                 f"-DMCUSPLIT_CONFIG={app / 'mcusplit.toml'}"], check=True, capture_output=True,
-                                text=True)
+    settings = [f"-DCMAKE_TOOLCHAIN_FILE={toolchain}", "-DMCUSPLIT_BOARD=qemu-mps2-an386", f"-DMCUSPLIT_CC={cc_script}",
+                f"-DMCUSPLIT_CONFIG={app / 'mcusplit.toml'}"]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MCUSPLIT_")}
+    # the user's own CMAKE_C_FLAGS replace the toolchain's initial ones: the board must survive that
+    configured = subprocess.run([cmake, "-S", app, "-B", out, *settings, "-DCMAKE_C_FLAGS=-Wall -Wextra"],
+                                check=True, capture_output=True, text=True, env=environ)
     assert "The C compiler identification is Clang" in configured.stdout
     # try_compile works (the project's own checks, as a static library)
     assert "Looking for stdint.h - found" in configured.stdout
     assert "Performing Test HAVE_STRLEN - Success" in configured.stdout
-    subprocess.run([cmake, "--build", out, "-j", "2"], check=True, capture_output=True)
+    subprocess.run([cmake, "--build", out, "-j", "2"], check=True, capture_output=True, env=environ)
     elf = out / "app" / "app.elf"
     for suffix in (".bin", ".hex", ".map", ".build.json"):
         assert elf.with_suffix(suffix).is_file(), suffix
@@ -479,8 +481,15 @@ def test_cmake_builds_the_example(tmp_path, cc_script):
     assert {c["name"] for c in record["checks"]} >= {"expression", "algo_sort"}
     # an edited header rebuilds what includes it (the dependency files work)
     os.utime(app / "algo" / "include" / "algo.h")
-    rebuilt = subprocess.run([cmake, "--build", out, "-j", "2"], check=True, capture_output=True, text=True)
+    rebuilt = subprocess.run([cmake, "--build", out, "-j", "2"], check=True, capture_output=True, text=True,
+                             env=environ)
     assert "eval.c.obj" in rebuilt.stdout and "hal.c.obj" not in rebuilt.stdout
+    # without flags of the user's, the core's GCC flags are the initial ones
+    plain = tmp_path / "plain"
+    subprocess.run([cmake, "-S", app, "-B", plain, *settings], check=True, capture_output=True, env=environ)
+    flags = (plain / "algo" / "CMakeFiles" / "algo.dir" / "flags.make").read_text()
+    assert "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16" in flags
+    assert "--mcusplit-board=qemu-mps2-an386" in flags
 
 
 @pytest.mark.slow
