@@ -378,6 +378,16 @@ def flash(elf: Path, board: str, variant: str | None, probe_uid: str | None, hal
               f"{result.probe_uid} in {result.seconds:.1f} s; " + ("running" if result.running else "halted"))
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                "help_option_names": []}, add_help_option=False)
+@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+def cc(arguments: tuple[str, ...]) -> None:
+    """A drop-in C compiler and linker (GCC/clang flags) for build systems: docs/driver.md."""
+    from .driver import main as driver_main
+
+    sys.exit(driver_main(list(arguments)))
+
+
 @main.command()
 @click.option("--board", "-b", "board_names", multiple=True, required=True,
               help="Emulated board (repeat for several; 'all': every emulated board).")

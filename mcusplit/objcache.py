@@ -70,7 +70,7 @@ def fetch(entry: str, out: Path, suffix: str = ".o") -> bool:
     cached = directory() / f"{entry}{suffix}"
     if not cached.is_file():
         return False
-    _atomic_copy(cached, out)
+    atomic_copy(cached, out)
     return True
 
 
@@ -79,12 +79,12 @@ def store(entry: str, source: Path, suffix: str = ".o") -> None:
         return
     try:
         directory().mkdir(parents=True, exist_ok=True)
-        _atomic_copy(source, directory() / f"{entry}{suffix}")
+        atomic_copy(source, directory() / f"{entry}{suffix}")
     except OSError:
         pass                               # a read-only or full cache only costs speed
 
 
-def _atomic_copy(source: Path, target: Path) -> None:
+def atomic_copy(source: Path, target: Path) -> None:
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     os.close(fd)
     try:

@@ -248,6 +248,33 @@ def load(path: str | Path) -> Project:
         raise ProjectError(f"one Rust crate per project: list only its root in [project] sources "
                            f"(found {names}; modules are found from the root)", where)
 
+    return Project(name=name, root=root, sources=tuple(sources),
+                   config_path=config_path if raw or config_path.is_file() else None, raw=raw,
+                   **_settings(raw, project_t, root, where))
+
+
+def settings(config_path: Path | None, name: str, root: Path) -> Project:
+    """A project without sources: the settings of an mcusplit.toml (or the defaults, without one)
+    for tools that get their sources elsewhere (`mcusplit cc`, whose build system lists them).
+    `[project] sources` is ignored there; include_dirs are relative to the file's directory."""
+    raw: dict[str, Any] = {}
+    where = str(config_path) if config_path else str(root)
+    if config_path is not None:
+        if not config_path.is_file():
+            raise ProjectError("no such file", str(config_path))
+        raw = read_toml(config_path, ProjectError, "mcusplit.toml")
+        config_path = config_path.resolve()
+    check_tables(raw, where)
+    project_t = _expect(raw.get("project", {}), dict, "project", where)
+    _check_keys(project_t, {"name", "sources", "include_dirs", "defines", "cflags", "rustflags", "libc"},
+                f"{where} [project]")
+    base = config_path.parent if config_path else root
+    return Project(name=name, root=root, sources=(), config_path=config_path, raw=raw,
+                   **_settings(raw, project_t, base, where))
+
+
+def _settings(raw: dict[str, Any], project_t: dict, root: Path, where: str) -> dict[str, Any]:
+    """Every setting of the file but the name and the sources, as Project's keyword arguments."""
     include_dirs = []
     for entry in _str_list(project_t.get("include_dirs", []), "include_dirs", where):
         directory = (root / entry).resolve()
@@ -289,12 +316,9 @@ def load(path: str | Path) -> Project:
     max_tasks = _expect(tasks_t.get("max_tasks", DEFAULT_MAX_TASKS), int, "max_tasks", where)
     if not 1 <= max_tasks <= 256:
         raise ProjectError(f"tasks.max_tasks must be 1..256, got {max_tasks}", where)
-    # [analyze] too, now: a malformed annotation found after minutes of compiling is found too late.
+    # [analyze] too: a malformed annotation found after minutes of compiling is found too late.
     analysis_config.parse(raw, where)
-    return Project(name=name, root=root, sources=tuple(sources), include_dirs=tuple(include_dirs),
-                   defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags), libc=libc, pool=pool,
-                   no_split_stack=tuple(no_split),
-                   check_elision=elision, leaf_allowance=leaf_allowance, cover_budget=cover_budget,
-                   big_stack=big_stack, allow_uncovered=tuple(allow_uncovered), allowance=allowance,
-                   max_tasks=max_tasks,
-                   config_path=config_path if raw or config_path.is_file() else None, raw=raw)
+    return dict(include_dirs=tuple(include_dirs), defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags),
+                libc=libc, pool=pool, no_split_stack=tuple(no_split), check_elision=elision,
+                leaf_allowance=leaf_allowance, cover_budget=cover_budget, big_stack=big_stack,
+                allow_uncovered=tuple(allow_uncovered), allowance=allowance, max_tasks=max_tasks)

@@ -20,12 +20,22 @@ SECTION = ".mcusplit.signatures"
 def section_source(defined: dict[str, set[str]], indirect: dict[str, set[str]], out: Path) -> Path:
     """Assembly for the section; `defined`/`indirect` map each name to its signatures (static
     functions of the same name in several modules keep every one)."""
+    out.write_text(section_text(defined, indirect))
+    return out
+
+
+def section_text(defined: dict[str, set[str]], indirect: dict[str, set[str]]) -> str:
+    """The assembly of the section. The linker concatenates the sections of every object, so each
+    object's text ends with a newline (mcusplit cc puts one in every object it compiles)."""
     lines = [f"F\t{name}\t{sig}" for name in sorted(defined) for sig in sorted(defined[name])]
     lines += [f"I\t{name}\t{sig}" for name in sorted(indirect) for sig in sorted(indirect[name])]
-    text = "\n".join(lines) + "\n"
+    return ascii_section(SECTION, "\n".join(lines) + "\n")
+
+
+def ascii_section(name: str, text: str) -> str:
+    """Assembly for a section that is not loaded, holding `text`."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
-    out.write_text(f'\t.section {SECTION},"",%progbits\n\t.ascii "{escaped}"\n')
-    return out
+    return f'\t.section {name},"",%progbits\n\t.ascii "{escaped}"\n'
 
 
 def parse(data: bytes) -> tuple[dict[str, set[str]], dict[str, set[str]]]:

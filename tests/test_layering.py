@@ -33,7 +33,8 @@ FORBIDDEN = {
                           "mcusplit.probe", "mcusplit.cli"},
     "mcusplit.emu": {"mcusplit.analysis", "mcusplit.build", "mcusplit.codegen", "mcusplit.optimize", "mcusplit.cli"},
     "mcusplit.elfimage": {"mcusplit.analysis", "mcusplit.probe", "mcusplit.build"},
-    "mcusplit.build": {"mcusplit.cli", "mcusplit.fuzz", "mcusplit.probe"},
+    "mcusplit.build": {"mcusplit.cli", "mcusplit.fuzz", "mcusplit.probe", "mcusplit.driver"},
+    "mcusplit.driver": {"mcusplit.cli", "mcusplit.fuzz", "mcusplit.probe"},
 }
 
 

@@ -31,7 +31,7 @@ from ..link.link import link
 from ..project import Project
 from . import compile as compile_stage
 from . import plan as plan_stage
-from . import postlink, record
+from . import record
 from .record import BuildResult
 
 __all__ = ["BuildResult", "build"]
@@ -58,6 +58,8 @@ def _build(project: Project, board: Board, out_dir: Path, split_stack: bool, job
     notes = list(compiled.notes) + check_names(plan, compiled)
     say("linking")
     elf = link_image(plan, compiled)
+    from . import postlink  # here: the analysis it loads is not needed to compile (mcusplit cc -c)
+
     after = postlink.run(plan, elf, compiled.uses_tasks, say)
     staged = record.write(plan, compiled, after, elf, notes + after.notes, time.monotonic() - started)
     return record.publish(plan, staged)
@@ -72,9 +74,13 @@ def check_names(plan: plan_stage.BuildPlan, compiled: compile_stage.Compiled) ->
             for pattern in project.no_split_stack if not any(name_matches(name, [pattern]) for name in defined)]
 
 
-def link_image(plan: plan_stage.BuildPlan, compiled: compile_stage.Compiled) -> Path:
+def link_image(plan: plan_stage.BuildPlan, compiled: compile_stage.Compiled, archives: tuple[Path, ...] = (),
+               flags: tuple[str, ...] = ()) -> Path:
+    """archives, flags: the user's (mcusplit cc links static libraries and -Wl, flags): the archives
+    before the C library's, so the C library supplies only what they lack."""
     clib = plan.clib
     with libc_link.explain_missing(clib, plan.project.libc, plan.core):
         return link(compiled.objects, plan.link_script, plan.stage / f"{plan.name}.elf",
                     plan.stage / f"{plan.name}.map", plan.core, compiled.lazy_objects,
-                    clib.archives if clib else (), bigstack.link_flags(plan.project.big_stack), plan.work)
+                    (*archives, *(clib.archives if clib else ())),
+                    (*bigstack.link_flags(plan.project.big_stack), *flags), plan.work)

@@ -81,10 +81,17 @@ def signature_object(plan: BuildPlan, modules: list[ModuleResult], core_signatur
     return out
 
 
+def user_cflags(clib: libc_link.CLibrary | None, cflags: tuple[str, ...] | list[str]) -> list[str]:
+    """The flags of the project's C after the frontend's defaults: the C library's, then the project's."""
+    return [*(clib.cflags if clib else []), *cflags]
+
+
 def compile_all(plan: BuildPlan, jobs: int | None = None, task_hwm: bool | None = None,
-                codegen: Codegen = compile_module, core_flags: tuple[str, ...] = ("-Os",)) -> Compiled:
+                codegen: Codegen = compile_module, core_flags: tuple[str, ...] = ("-Os",),
+                prebuilt: tuple[Path, ...] = ()) -> Compiled:
     """task_hwm: link the __morestack that keeps per-task high-water marks (None: when the firmware
-    uses tasks)."""
+    uses tasks). prebuilt: the project's objects compiled elsewhere (mcusplit cc), linked where its
+    sources' objects would be."""
     core, work, project = plan.core, plan.work, plan.project
     firmware = paths.firmware_dir()
     cached = codegen is compile_module
@@ -120,7 +127,7 @@ def compile_all(plan: BuildPlan, jobs: int | None = None, task_hwm: bool | None 
                 ir = c_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.bc", core,
                                            plan.user_includes if user else [firmware / "include"],
                                            project.defines if user else {},
-                                           [*(plan.clib.cflags if plan.clib else []), *project.cflags] if user else [],
+                                           user_cflags(plan.clib, project.cflags) if user else [],
                                            split_stack=True)
         elif source.suffix == ".rs":
             ir = rust_frontend.to_bitcode(source, work / f"{prefix}{source.stem}.rs.bc", core, list(project.rustflags))
@@ -168,7 +175,8 @@ def compile_all(plan: BuildPlan, jobs: int | None = None, task_hwm: bool | None 
         uses_tasks = any(_refers_to(m.obj, TASK_API) for m in modules)
         with_hwm = uses_tasks if task_hwm is None else task_hwm
         objects = [f.result() for f in core_futures] + [morestack_futures[with_hwm].result()]
-        objects += [m.obj for m in modules]
+        objects += [m.obj for m in modules[:len(user_futures)]] + list(prebuilt)
+        objects += [m.obj for m in modules[len(user_futures):]]
         objects += [libc_future.result()] if libc_future else []
         lazy_objects = [f.result() for f in task_futures]
         linked_core = set(objects) | set(lazy_objects)

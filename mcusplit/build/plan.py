@@ -60,13 +60,10 @@ class BuildPlan:
         return str(self.project.config_path or self.project.root)
 
 
-def make(project: Project, board: Board, out_dir: Path, split_stack: bool = True) -> BuildPlan:
-    out_dir = out_dir.resolve()
-    work = out_dir / "obj"
-    work.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(work / "stage", ignore_errors=True)       # an earlier build's unfinished outputs
-    (work / "stage").mkdir()
-    core = board.core
+def layout_for(project: Project, core: Core) -> Layout:
+    """The pool's layout for this project on this core, checked: the reserve must hold what runs
+    without a check. Code generation depends on it, so every object of a firmware is made with
+    the same one (mcusplit cc compiles files one at a time, and checks this at the link)."""
     leaf_allowance = project.leaf_allowance if project.check_elision in ("leaf", "full") else 0
     where = str(project.config_path or project.root)
     try:
@@ -79,6 +76,31 @@ def make(project: Project, board: Board, out_dir: Path, split_stack: bool = True
                          f"({MORESTACK_PUSH_MAX} B), a handler's entry ({HANDLER_ENTRY_BYTES} B), an "
                          f"unchecked leaf ({leaf_allowance} B) and the guard ({layout.guard_bytes} B): "
                          f"at least {layout.least_reserve} B", where)
+    return layout
+
+
+def user_includes(project: Project) -> list[Path]:
+    """The include path of the project's C: its own directories, then the runtime's API (mcusplit.h)."""
+    return [*project.include_dirs, paths.firmware_dir() / "include"]
+
+
+def opt_out(project: Project, split_stack: bool = True) -> tuple[str, ...]:
+    """The no_split_stack patterns codegen gets: the project's and the big_stack functions (they run
+    on stacks of their own), or everything for a build without split stacks."""
+    return (*project.no_split_stack, *(s.function for s in project.big_stack)) if split_stack else ("*",)
+
+
+def make(project: Project, board: Board, out_dir: Path, split_stack: bool = True,
+         work: Path | None = None) -> BuildPlan:
+    """work: where intermediate files go (default: out_dir/obj)."""
+    out_dir = out_dir.resolve()
+    work = (work or out_dir / "obj").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work / "stage", ignore_errors=True)       # an earlier build's unfinished outputs
+    (work / "stage").mkdir()
+    core = board.core
+    layout = layout_for(project, core)
+    leaf_allowance = layout.leaf_allowance
     firmware = paths.firmware_dir()
     runtime_defines = {
         "MCUSPLIT_SEG_SHIFT": str(layout.shift),
@@ -109,9 +131,9 @@ def make(project: Project, board: Board, out_dir: Path, split_stack: bool = True
         project=project, board=board, core=core, layout=layout, split_stack=split_stack, out_dir=out_dir,
         work=work, runtime_defines=runtime_defines,
         includes=[firmware / "include", firmware / "core", firmware / "tasks"],
-        user_includes=[*project.include_dirs, firmware / "include"],
+        user_includes=user_includes(project),
         core_sources=core_sources, morestack=firmware / "core" / f"morestack_{core.morestack_variant}.S",
         task_sources=[firmware / "tasks" / "sched.c", firmware / "tasks" / f"switch_{core.morestack_variant}.S"],
         lib_sources=sorted((firmware / "lib").glob("*.c")),
-        opt_out=(*project.no_split_stack, *big_stack) if split_stack else ("*",), big_stack=big_stack,
+        opt_out=opt_out(project, split_stack), big_stack=big_stack,
         clib=libc_link.select(project.libc, core), link_script=link_script, leaf_allowance=leaf_allowance)

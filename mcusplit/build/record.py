@@ -10,6 +10,7 @@ import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from elftools.elf.elffile import ELFFile
 
@@ -21,7 +22,9 @@ from ..errors import BuildError
 from ..link import outputs
 from .compile import Compiled
 from .plan import BuildPlan
-from .postlink import PostLink
+
+if TYPE_CHECKING:                          # the analysis behind it is not loaded to compile
+    from .postlink import PostLink
 
 
 @dataclass
@@ -100,10 +103,13 @@ def write(plan: BuildPlan, compiled: Compiled, after: PostLink, elf: Path, notes
 OUTPUTS = (".elf", ".map", ".bin", ".hex", ".build.json")
 
 
-def publish(plan: BuildPlan, staged: BuildResult) -> BuildResult:
+def publish(plan: BuildPlan, staged: BuildResult, elf: Path | None = None) -> BuildResult:
     """Move the complete output set from the stage into the output directory, with SIGINT and
-    SIGTERM held until every file is in place (each move is an atomic rename on one file system)."""
+    SIGTERM held until every file is in place (each move is an atomic rename on one file system).
+    elf: where the ELF goes when its name is not <name>.elf (mcusplit cc -o app)."""
     moves = [(plan.stage / f"{plan.name}{suffix}", plan.out_dir / f"{plan.name}{suffix}") for suffix in OUTPUTS]
+    if elf is not None:
+        moves[0] = (moves[0][0], elf)
     held = {signal.SIGINT, signal.SIGTERM}
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if in_main else None

@@ -6,6 +6,7 @@ import json
 import re
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,10 +99,15 @@ def assemble(text: str, ir_path: Path, display: str, core: Core, work: Path) -> 
 
 def compile_module(ir_path: Path, display: str, core: Core, layout: Layout, work: Path,
                    opt_level: int = 2, no_split_stack: tuple[str, ...] = (),
-                   big_stack: tuple[str, ...] = ()) -> ModuleResult:
-    """One module: prepared by the child, compiled by clang, its prologues rewritten, assembled."""
+                   big_stack: tuple[str, ...] = (),
+                   appendix: Callable[[ModuleResult], str] | None = None) -> ModuleResult:
+    """One module: prepared by the child, compiled by clang, its prologues rewritten, assembled.
+    appendix: assembly added to the module from what its codegen found (mcusplit cc records the
+    module's report and signatures in sections of the object itself)."""
     prepared, plans, notes, sigs = prepare(ir_path, display, core, work, no_split_stack, big_stack)
     llvm_asm = generate_assembly(prepared, display, core, opt_level)
     rewritten = prologue.rewrite(llvm_asm, layout, core.thumb2, {p.name: p for p in plans}, display)
-    obj = assemble(rewritten.text, ir_path, display, core, work)
-    return ModuleResult(obj, plans, rewritten.checks, rewritten.elided, notes, **sigs)
+    result = ModuleResult(work / f"{ir_path.name}.o", plans, rewritten.checks, rewritten.elided, notes, **sigs)
+    text = rewritten.text + (appendix(result) if appendix else "")
+    result.obj = assemble(text, ir_path, display, core, work)
+    return result

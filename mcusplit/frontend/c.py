@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..cores import Core
@@ -24,15 +25,30 @@ def target_flags(core: Core) -> list[str]:
 
 
 def to_bitcode(source: Path, out: Path, core: Core, include_dirs: list[Path], defines: dict[str, str],
-               cflags: list[str], split_stack: bool = True) -> Path:
+               cflags: list[str], split_stack: bool = True,
+               diagnostics: Callable[[str], None] | None = None) -> Path:
+    """diagnostics: gets clang's warnings (a compiler driver shows them; a build keeps quiet)."""
+    cmd = [*_frontend(core, include_dirs, defines, split_stack), *cflags, "-emit-llvm", "-c", source, "-o", out]
+    proc = run_tool(cmd, str(source))
+    if diagnostics is not None and proc.stderr.strip():
+        diagnostics(proc.stderr)
+    return out
+
+
+def _frontend(core: Core, include_dirs: list[Path], defines: dict[str, str], split_stack: bool) -> list[str | Path]:
     cmd: list[str | Path] = [*clang(), *target_flags(core), *BASE_CFLAGS]
     if split_stack:
         cmd.append("-fsplit-stack")
     cmd += [f"-I{d}" for d in include_dirs]
     cmd += [f"-D{k}={v}" for k, v in defines.items()]
-    cmd += [*cflags, "-emit-llvm", "-c", source, "-o", out]
-    run_tool(cmd, str(source))
-    return out
+    return cmd
+
+
+def dependencies(source: Path, core: Core, include_dirs: list[Path], defines: dict[str, str], cflags: list[str],
+                 dep_flags: list[str]) -> None:
+    """A make dependency file for what to_bitcode with the same arguments reads (dep_flags: -M or
+    -MM, -MF, -MT...). Its own run: zig's clang writes no bitcode when -MD comes with -emit-llvm."""
+    run_tool([*_frontend(core, include_dirs, defines, True), *cflags, *dep_flags, source], str(source))
 
 
 def to_object(source: Path, out: Path, core: Core, include_dirs: list[Path], defines: dict[str, str],

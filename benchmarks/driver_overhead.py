@@ -1,0 +1,191 @@
+"""What `mcusplit cc` costs per compile over plain clang, and per CMake build.
+
+    python benchmarks/driver_overhead.py [--files 20] [--board qemu-mps2-an386] [--no-cmake]
+
+1. Generates a 20-file C project (loops, structs, a recursive function, libc calls per file) and
+   compiles every file, one after the other, with plain clang (zig's, as mcusplit uses it:
+   `python -m ziglang cc -target thumb-freestanding-eabihf -mcpu=cortex_m4+vfp4d16sp -O2 -g -c`)
+   and with `mcusplit cc --mcusplit-board=... -O2 -g -c`. Each command runs twice and the second
+   (warm: zig's cache, the page cache, mcusplit's object cache) is timed. Prints per-file times
+   and the ratio of the totals.
+2. Builds examples/cmake-app with cmake and make (-j1): configure, then the two static libraries
+   (hal, algo: compiles and ar) with plain clang and with the driver, warm; and the whole
+   firmware (the link with the runtime and the whole-program steps) with the driver.
+
+The figures in docs/driver.md come from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mcusplit import boards  # noqa: E402
+from mcusplit.link import libc  # noqa: E402
+from mcusplit.paths import firmware_dir  # noqa: E402
+
+TEMPLATE = """\
+#include <stdint.h>
+#include <string.h>
+
+struct item{n} {{ int32_t key; uint8_t tag[12]; float weight; }};
+
+static struct item{n} items{n}[16];
+
+static int compare{n}(const struct item{n} *a, const struct item{n} *b)
+{{
+    return a->key != b->key ? a->key - b->key : memcmp(a->tag, b->tag, sizeof a->tag);
+}}
+
+void sort{n}(void)
+{{
+    for (int i = 1; i < 16; i++)
+        for (int j = i; j > 0 && compare{n}(&items{n}[j - 1], &items{n}[j]) > 0; j--) {{
+            struct item{n} t = items{n}[j];
+            items{n}[j] = items{n}[j - 1];
+            items{n}[j - 1] = t;
+        }}
+}}
+
+int32_t walk{n}(int depth, int32_t acc)
+{{
+    char scratch[64 + {n} * 8];
+    memset(scratch, depth, sizeof scratch);
+    if (depth == 0)
+        return acc + scratch[{n}];
+    return walk{n}(depth - 1, acc * 31 + scratch[depth % sizeof scratch]) ^ depth;
+}}
+
+float mix{n}(const float *values, unsigned count)
+{{
+    float sum = 0.0f;
+    for (unsigned i = 0; i < count; i++)
+        sum += values[i] * (float)(i + {n});
+    for (unsigned i = 0; i < 16; i++)
+        items{n}[i].weight = sum / (float)(i + 1);
+    return sum;
+}}
+"""
+
+
+def generate(directory: Path, files: int) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    sources = []
+    for n in range(files):
+        path = directory / f"unit{n:02}.c"
+        path.write_text(TEMPLATE.format(n=n))
+        sources.append(path)
+    return sources
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """Seconds of the second of two runs (the first warms the caches)."""
+    for attempt in range(2):
+        started = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
+        if attempt == 1:
+            return time.perf_counter() - started
+    raise AssertionError
+
+
+def driver_script(directory: Path) -> Path:
+    """`mcusplit-cc` as `pip install` makes it, for this checkout."""
+    script = directory / "mcusplit-cc"
+    script.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}${{PYTHONPATH:+:$PYTHONPATH}}" '
+                      f'exec "{sys.executable}" -m mcusplit.driver "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+def clang_script(directory: Path, core_flags: list[str]) -> Path:
+    """Plain clang (zig's) as a single executable for cmake, for the same core."""
+    script = directory / "plain-cc"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ziglang cc {" ".join(core_flags)} "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+def per_file(args: argparse.Namespace, work: Path, env: dict[str, str], core_flags: list[str],
+             includes: list[str]) -> None:
+    sources = generate(work / "project", args.files)
+    common = ["-O2", "-g", "-ffunction-sections", "-fdata-sections"]
+    print(f"{'file':<12} {'clang':>8} {'mcusplit cc':>12} {'ratio':>6}")
+    totals = [0.0, 0.0]
+    for source in sources:
+        plain = timed([sys.executable, "-m", "ziglang", "cc", *core_flags, *includes, *common, "-c", source.name,
+                       "-o", f"{source.stem}.plain.o"], source.parent, env)
+        split = timed([sys.executable, "-m", "mcusplit.driver", f"--mcusplit-board={args.board}", *common, "-c",
+                       source.name, "-o", f"{source.stem}.split.o"], source.parent, env)
+        totals[0] += plain
+        totals[1] += split
+        print(f"{source.name:<12} {plain:8.3f} {split:12.3f} {split / plain:6.2f}")
+    print(f"{'total':<12} {totals[0]:8.3f} {totals[1]:12.3f} {totals[1] / totals[0]:6.2f}")
+    each = [t / len(sources) * 1000 for t in totals]
+    print(f"per file: clang {each[0]:.0f} ms, mcusplit cc {each[1]:.0f} ms: mcusplit cc takes "
+          f"{totals[1] / totals[0]:.1f}x as long ({each[1] - each[0]:.0f} ms more per file)")
+
+
+def cmake_build(args: argparse.Namespace, work: Path, env: dict[str, str], core_flags: list[str],
+                includes: list[str]) -> None:
+    cmake = shutil.which("cmake")
+    if cmake is None or shutil.which("make") is None:
+        print("cmake/make not installed: CMake part skipped")
+        return
+    app = ROOT / "examples" / "cmake-app"
+    driver = driver_script(work)
+    plain = clang_script(work, [*core_flags, *includes])
+    rows = []
+    for label, compiler, targets in (("clang", plain, ["hal", "algo"]), ("mcusplit cc", driver, ["hal", "algo"]),
+                                     ("mcusplit cc", driver, ["app"])):
+        out = work / f"cmake-{label.replace(' ', '-')}-{targets[0]}"
+        if label == "clang":
+            configure = [f"-DCMAKE_C_COMPILER={compiler}", "-DCMAKE_SYSTEM_NAME=Generic",
+                         "-DCMAKE_TRY_COMPILE_TARGET_TYPE=STATIC_LIBRARY"]
+        else:
+            configure = [f"-DCMAKE_TOOLCHAIN_FILE={ROOT / 'cmake' / 'mcusplit.cmake'}", f"-DMCUSPLIT_CC={compiler}",
+                         f"-DMCUSPLIT_BOARD={args.board}", f"-DMCUSPLIT_CONFIG={app / 'mcusplit.toml'}"]
+        started = time.perf_counter()
+        subprocess.run([cmake, "-S", str(app), "-B", str(out), *configure], env=env, check=True, capture_output=True)
+        configured = time.perf_counter() - started
+        build = [cmake, "--build", str(out), "-j", "1", "--target", *targets]
+        subprocess.run(build, env=env, check=True, capture_output=True)                      # warm
+        subprocess.run([cmake, "--build", str(out), "--target", "clean"], env=env, check=True, capture_output=True)
+        started = time.perf_counter()
+        subprocess.run(build, env=env, check=True, capture_output=True)
+        rows.append((label, " ".join(targets), configured, time.perf_counter() - started))
+    print(f"\n{'cmake-app':<12} {'targets':<10} {'configure':>10} {'build (warm, -j1)':>18}")
+    for label, targets, configured, built in rows:
+        print(f"{label:<12} {targets:<10} {configured:10.2f} {built:18.2f}")
+    print(f"libraries: mcusplit cc takes {rows[1][3] / rows[0][3]:.1f}x as long as clang")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--board", default="qemu-mps2-an386")
+    parser.add_argument("--no-cmake", action="store_true")
+    args = parser.parse_args()
+    core = boards.load(args.board).core
+    core_flags = ["-target", core.clang_target, f"-mcpu={core.clang_cpu}"]
+    lib = libc.picolibc(core)
+    includes = [f"-I{firmware_dir() / 'include'}"] + ([f"-isystem{lib.include_dir}"] if lib else [])
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    env.pop("MCUSPLIT_BOARD", None)
+    print(f"{args.files} files for {args.board} ({core.key}); clang: python -m ziglang cc {' '.join(core_flags)}\n")
+    with tempfile.TemporaryDirectory(prefix="mcusplit-driver-bench-") as scratch:
+        per_file(args, Path(scratch), env, core_flags, includes)
+        if not args.no_cmake:
+            cmake_build(args, Path(scratch), env, core_flags, includes)
+
+
+if __name__ == "__main__":
+    main()

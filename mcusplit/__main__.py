@@ -1,0 +1,5 @@
+"""`python -m mcusplit ...` is the `mcusplit` command."""
+
+from .cli import main
+
+main()
