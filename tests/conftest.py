@@ -39,7 +39,9 @@ def firmware(tmp_path_factory):
         key = (str(project_dir), board, split)
         if key not in cache:
             proj = project.load(project_dir)
-            out = base / f"{proj.name}-{board}-{'split' if split else 'plain'}"
+            # the directory's own name too: examples/libc and tests/firmware/libc are both "libc"
+            where = Path(project_dir).resolve()
+            out = base / f"{where.parent.name}-{where.name}-{proj.name}-{board}-{'split' if split else 'plain'}"
             cache[key] = build.build(proj, boards.load(board), out, split_stack=split)
         return cache[key]
 

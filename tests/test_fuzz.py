@@ -191,7 +191,8 @@ def test_fixed_seed_sample(board, tmp_path):
     assert result.runs >= 6 and len(result.hwm) == len(programs)
     for measured, bound in result.hwm.values():
         assert bound is not None and measured <= bound
-    if boards.load(board).timer is not None:
+    if boards.load(board).timer is not None and board != "qemu-mps2-an500":
+        # (on the M7 the sample's program ends before the first timer period: none served there)
         assert result.interrupts > 0, "the timer runs served no interrupt"
 
 
