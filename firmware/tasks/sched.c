@@ -69,6 +69,19 @@ __attribute__((used, retain)) const struct {
     offsetof(struct mcusplit_tcb, entry), offsetof(struct mcusplit_tcb, depth),
     offsetof(struct mcusplit_tcb, hwm), offsetof(struct mcusplit_tcb, switches),
 };
+#if defined(MCUSPLIT_TASK_STACK)
+/* Builds without split stacks ([tasks] contiguous_stack): every slot has a contiguous stack of its
+ * own, the reference that benchmarks/tasks32_memory.py sizes. Its bottom word is a canary, checked
+ * when the task ends and by mcusplit_tasks_run before it returns. */
+_Static_assert(MCUSPLIT_TASK_STACK % 8 == 0 && MCUSPLIT_TASK_STACK >= 256, "contiguous task stack size");
+static uint64_t task_stacks[MCUSPLIT_MAX_TASKS][MCUSPLIT_TASK_STACK / 8];
+static uint32_t task_stack_overflows;
+
+static uint32_t *task_stack_bottom(const struct mcusplit_tcb *t)
+{
+    return (uint32_t *)task_stacks[t - mcusplit_tasks];
+}
+#endif
 static struct mcusplit_tcb main_context = {.id = -1, .state = MCUSPLIT_TASK_STATE_READY};
 
 /* A task that has not finished (its slot is not free or done). */
@@ -120,6 +133,11 @@ static struct mcusplit_segment_header *header_of_sp(uintptr_t sp)
  * (through big stacks too, which hold no segment: mcusplit_stack_link follows their busy words). */
 static uint32_t chain_depth(const struct mcusplit_tcb *t, uintptr_t sp)
 {
+#if defined(MCUSPLIT_TASK_STACK)
+    (void)t;
+    (void)sp;
+    return 1;                           /* one contiguous stack, no chain */
+#endif
     uint32_t depth = 1;
     uint32_t limit = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
     for (uint32_t steps = 0; steps <= 2 * limit; steps++) {
@@ -162,6 +180,11 @@ static struct mcusplit_segment_header *take_masked(void)
 /* A task that finished: every segment of its chain back to the pool, deepest first. */
 static void release_chain(struct mcusplit_tcb *t)
 {
+#if defined(MCUSPLIT_TASK_STACK)
+    task_stack_overflows += *task_stack_bottom(t) != MCUSPLIT_CANARY;
+    t->base = NULL;
+    return;
+#endif
     uintptr_t sp = t->sp;
     uint32_t limit = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
     for (uint32_t n = 0; n <= 2 * limit; n++) {
@@ -380,7 +403,14 @@ int mcusplit_task_create(mcusplit_task_fn entry, void *arg)
     if (instances >= reg->max_instances) {
         result = MCUSPLIT_TASK_TOO_MANY;
     } else if (free_slot) {
+#if defined(MCUSPLIT_TASK_STACK)
+        uint32_t *bottom = task_stack_bottom(free_slot);
+        *bottom = MCUSPLIT_CANARY;
+        struct mcusplit_segment_header *h =
+            (struct mcusplit_segment_header *)((char *)bottom + MCUSPLIT_TASK_STACK - HEADER);
+#else
         struct mcusplit_segment_header *h = take_masked();
+#endif
         if (!h) {
             result = MCUSPLIT_TASK_NO_SEGMENT;
         } else {
@@ -400,7 +430,11 @@ int mcusplit_task_create(mcusplit_task_fn entry, void *arg)
             t->exc_return = 0xFFFFFFFDu;                       /* thread mode, PSP, no FP frame */
             for (unsigned i = 0; i < 8; i++)
                 t->regs[i] = 0;
+#if defined(MCUSPLIT_TASK_STACK)
+            t->limit = ((uint32_t)bottom + 31u) & ~31u;    /* PSPLIM, or the MPU guard's 32-byte base */
+#else
             t->limit = (uint32_t)h & ~(uint32_t)(SEG - 1);
+#endif
             t->entry = reg;
             t->base = h;
             t->state = MCUSPLIT_TASK_STATE_READY;
@@ -453,6 +487,14 @@ void mcusplit_tasks_run(uint32_t tick_cycles)
     SYST_CSR = 0;
     if (deadlocked)
         report_deadlock();
+#if defined(MCUSPLIT_TASK_STACK)
+    if (task_stack_overflows) {
+        mcusplit_puts("@mcusplit v1 stack-overflow task_stacks=");
+        mcusplit_put_u32(task_stack_overflows);
+        mcusplit_puts("\n");
+        mcusplit_exit(MCUSPLIT_EXIT_STACK_OVERFLOW);
+    }
+#endif
     running = 0;
     mcusplit_task_current = NULL;
 }
