@@ -20,7 +20,7 @@ from ..link import bigstack, board_source, script
 from ..link import libc as libc_link
 from ..project import Project
 
-RUNTIME_CORE = ["startup.c", "pool.c", "exit.c", "console.c", "setjmp.S"]
+RUNTIME_CORE = ["startup.c", "pool.c", "report.c", "policy.c", "exit.c", "console.c", "setjmp.S"]
 
 
 @dataclass
