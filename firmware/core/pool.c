@@ -164,10 +164,17 @@ void mcusplit_stats_read(struct mcusplit_stats *out)
 {
     uint32_t count = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
     uint32_t free_count = 0;
-    /* Bounded walk: a corrupted list cannot hang the report. */
+    /* Bounded walk: a corrupted list cannot hang the report. Masked: a task switched out in the
+     * middle could find, when it runs again, that another task took the segment it stands on,
+     * whose link word is then a saved sp; following it reads a stack as headers (on the
+     * STM32F405, from unmapped memory: a bus fault). An interrupt handler alone would leave the
+     * list as it found it. */
+    uint32_t walk_primask;
+    __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(walk_primask)::"memory");
     for (struct mcusplit_segment_header *h = __mcusplit_free; h && free_count <= count;
          h = (struct mcusplit_segment_header *)h->link)
         free_count++;
+    __asm__ volatile("msr primask, %0" ::"r"(walk_primask) : "memory");
     uint32_t hwm = 0, splits = 0;
 #if defined(MCUSPLIT_GUARD_MPU)
     /* The MPU guard covers the bottom of the stack this runs on: read the canaries with the MPU
