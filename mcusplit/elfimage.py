@@ -148,7 +148,9 @@ class Firmware:
             if target is None or not target["sh_flags"] & SHF_ALLOC:
                 continue
             found = True
-            if target.name in (".vectors", ".isr_vector") or target.name.startswith((".ARM.exidx", ".ARM.extab")):
+            # The runtime's hooks table: calls through it resolve from the table (analysis/registry.py).
+            if target.name in (".vectors", ".isr_vector", ".mcusplit_hooks") \
+                    or target.name.startswith((".ARM.exidx", ".ARM.extab")):
                 continue
             base = target["sh_addr"]
             data = target.data() if target["sh_type"] == "SHT_PROGBITS" else b""

@@ -102,6 +102,9 @@ class Project:
     allow_uncovered: tuple[str, ...] = ()
     allowance: bool = True            # debugging only: False leaves thresholds as the compiler made them
     max_tasks: int = DEFAULT_MAX_TASKS
+    # Builds without split stacks only: every task slot gets a contiguous stack of this many bytes
+    # (0: none, and tasks cannot start without a pool). The reference for benchmarks/tasks32_memory.py.
+    contiguous_stack: int = 0
     config_path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)   # the whole file, for tools that read more (analyzer)
 
@@ -312,13 +315,18 @@ def _settings(raw: dict[str, Any], project_t: dict, root: Path, where: str) -> d
         raise ProjectError(f"split_stack.cover_budget must be 0..{pool.segment_size}, got {cover_budget}", where)
     big_stack = parse_big_stack(_expect(split_t.get("big_stack", {}), dict, "big_stack", where), where)
     tasks_t = _expect(raw.get("tasks", {}), dict, "tasks", where)
-    _check_keys(tasks_t, {"max_tasks"}, f"{where} [tasks]")
+    _check_keys(tasks_t, {"max_tasks", "contiguous_stack"}, f"{where} [tasks]")
     max_tasks = _expect(tasks_t.get("max_tasks", DEFAULT_MAX_TASKS), int, "max_tasks", where)
     if not 1 <= max_tasks <= 256:
         raise ProjectError(f"tasks.max_tasks must be 1..256, got {max_tasks}", where)
+    contiguous_stack = _expect(tasks_t.get("contiguous_stack", 0), int, "contiguous_stack", where)
+    if contiguous_stack and not (256 <= contiguous_stack <= 1 << 20 and contiguous_stack % 8 == 0):
+        raise ProjectError(f"tasks.contiguous_stack must be 0 or a multiple of 8 from 256 to 1048576, got "
+                           f"{contiguous_stack}", where)
     # [analyze] too: a malformed annotation found after minutes of compiling is found too late.
     analysis_config.parse(raw, where)
     return dict(include_dirs=tuple(include_dirs), defines=defines, cflags=tuple(cflags), rustflags=tuple(rustflags),
                 libc=libc, pool=pool, no_split_stack=tuple(no_split), check_elision=elision,
                 leaf_allowance=leaf_allowance, cover_budget=cover_budget, big_stack=big_stack,
-                allow_uncovered=tuple(allow_uncovered), allowance=allowance, max_tasks=max_tasks)
+                allow_uncovered=tuple(allow_uncovered), allowance=allowance, max_tasks=max_tasks,
+                contiguous_stack=contiguous_stack)

@@ -1,12 +1,11 @@
-/* Ending a run: the watermark line, the exit line, then semihosting or a halt. */
+/* Ending a run: the exit line, then semihosting or a halt. A leaf: it calls nothing but the
+ * console (the report before it is report.c's mcusplit_exit). */
 #include <stdint.h>
 
 #include "mcusplit.h"
 #include "mcusplit_internal.h"
 
 #define DHCSR (*(volatile uint32_t *)0xE000EDF0u)
-
-extern struct mcusplit_stats mcusplit_stats_snapshot;
 
 static void semihosting_exit(int code)
 {
@@ -28,8 +27,7 @@ static int debugger_attached(void)
 #endif
 }
 
-/* The exit line, then semihosting or a halt. Inlined into both exits: probes and the HIL rack
- * find the `bkpt 0xab` inside mcusplit_exit. */
+/* The exit line, then semihosting or a halt. */
 static inline __attribute__((always_inline, noreturn)) void finish(int code)
 {
     mcusplit_puts("@mcusplit v1 exit code=");
@@ -46,27 +44,10 @@ static inline __attribute__((always_inline, noreturn)) void finish(int code)
         __asm__ volatile("wfi");
 }
 
-/* The exit line and the exit, nothing else (the fault path, when memory cannot be trusted). */
+/* The exit line and the exit, nothing else: the end of mcusplit_exit (report.c), and the fault
+ * path when memory cannot be trusted. Probes and the HIL rack find the `bkpt 0xab` in here. */
 void mcusplit_exit_quietly(int code)
 {
     __asm__ volatile("cpsid i" ::: "memory");
-    finish(code);
-}
-
-void mcusplit_exit(int code)
-{
-    __asm__ volatile("cpsid i" ::: "memory");
-#if defined(MCUSPLIT_GUARD_MPU)
-    /* The report reads the bottom word of every stack: the guard must not stand in its way. */
-    *(volatile uint32_t *)0xE000ED94u = 0;
-    __asm__ volatile("dsb\n\tisb" ::: "memory");
-#endif
-    mcusplit_report();
-    if (mcusplit_stats_snapshot.overflows) {
-        mcusplit_puts("@mcusplit v1 stack-overflow stacks=");
-        mcusplit_put_u32(mcusplit_stats_snapshot.overflows);
-        mcusplit_puts("\n");
-        code = MCUSPLIT_EXIT_STACK_OVERFLOW;
-    }
     finish(code);
 }

@@ -21,6 +21,23 @@
  * r0-r3 = arguments (untouched), stack arguments at [sp].
  * Segment header, call-site counters, restartable regions and interrupt safety:
  * as in morestack_v7m.S (r4 = &__mcusplit_free and r5 = the header survive the body).
+ *
+ * ABI (not AAPCS: entered by `bl` from a check's stub, never called from C):
+ *   in:       ip = fn's return address; lr = (the end of the stub) | 1 as above; sp = fn's entry
+ *             sp; r0-r3 = fn's arguments; stack arguments at [sp] (the _args entries).
+ *   out:      returns to fn's caller with the body's r0-r3, sp as on entry.
+ *   kept:     r4-r11 (callee-saved for fn's caller); r0-r3 reach the body as they came.
+ *   clobbers: ip, the flags.
+ *   stack:    MORESTACK_PUSH bytes (mcusplit/contract.py: 20, 24 with stack arguments) on the old
+ *             stack, in its reserve; when the pool is empty, 20 more, mcusplit_report_exhausted_v6m's
+ *             8 and mcusplit_pool_exhausted's frame. The body runs on the new segment.
+ *   memory:   the pool's free list __mcusplit_free (this file is the pool's other half, with
+ *             pool.c: take and give are restartable regions), the segment's header,
+ *             __mcusplit_site_splits, with tasks mcusplit_running_hwm.
+ *   calls:    the body (blx ip, on the new segment); mcusplit_pool_exhausted(fn, call site) (AAPCS,
+ *             through mcusplit_report_exhausted_v6m, on the old stack) when the list is empty.
+ *   exports:  __morestack, __morestack_r3, __morestack_args, __morestack_args_r3 and the restartable
+ *             regions __mcusplit_{take,give,count,hwm}[_args]_begin/_end.
  */
     .syntax unified
     .thumb

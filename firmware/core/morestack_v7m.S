@@ -35,6 +35,25 @@
  * (the regions between __mcusplit_take_begin/_end and __mcusplit_give_begin/_end
  * only read until their final store). The stack switch is a single `mov sp`, and
  * the limit follows sp (alignment), so nothing can observe a half-switched stack.
+ *
+ * ABI (not AAPCS: entered by a branch from a check's stub, never called from C):
+ *   in:       ip = fn_body | 1; lr = fn's return address; sp = fn's entry sp; r0-r3 and s0-s15 =
+ *             fn's arguments; stack arguments at [sp] (__morestack_args: their byte count is the
+ *             `.short` right before fn).
+ *   out:      returns to lr (fn's caller) with the body's r0-r3 and s0-s3, sp as on entry.
+ *   kept:     r4-r11, s16-s31 (callee-saved for fn's caller); r0-r3, s0-s15 reach the body as they came.
+ *   clobbers: ip, the flags.
+ *   stack:    MORESTACK_PUSH bytes (mcusplit/contract.py: 20, 24 for __morestack_args) on the old
+ *             stack, in its reserve; when the pool is empty, 24 more and mcusplit_pool_exhausted's
+ *             frame. The body runs on the new segment, below its header and the copied arguments.
+ *   memory:   the pool's free list __mcusplit_free (this file is the pool's other half, with
+ *             pool.c: take and give are the restartable regions below), the segment's header,
+ *             __mcusplit_site_splits, with tasks mcusplit_running_hwm; the guard (MSPLIM/PSPLIM,
+ *             or MPU_RBAR of region 7).
+ *   calls:    the body (blx ip, on the new segment); mcusplit_pool_exhausted(fn, call site) (AAPCS,
+ *             policy.c or the application's, on the old stack) when the list is empty.
+ *   exports:  __morestack, __morestack_args and the regions __mcusplit_{take,give,count,hwm}
+ *             [_args]_begin/_end (tasks/sched.c restarts a task switched out inside one).
  */
     .syntax unified
     .thumb

@@ -9,6 +9,12 @@
  * taken (a call site recorded in the header), exact because the list is LIFO
  * and starts in address order (a never-used segment is taken only when every
  * used one is in use).
+ *
+ * The free list is the pool's: only this file and __morestack (morestack_v*.S,
+ * the pool's other half, whose take and give are restartable regions) touch
+ * __mcusplit_free. The scheduler uses mcusplit_pool_take/give. Printing the
+ * statistics is report.c's; what to do when the pool is empty is policy.c's.
+ * This file calls nothing outside itself.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +32,10 @@ extern char __mcusplit_stack_base[];
 
 struct mcusplit_segment_header *__mcusplit_free;
 uint32_t __mcusplit_site_splits[MCUSPLIT_SITE_BUCKETS];
+/* The running task's high-water mark in segments: raised by __morestack's tasks variant
+ * (MCUSPLIT_TASK_HWM), swapped with each task's own by the scheduler at every switch. Here, with
+ * the other words __morestack writes, so that __morestack names nothing of the scheduler's. */
+int32_t mcusplit_running_hwm;
 
 static struct mcusplit_segment_header *header_of(uintptr_t segment_base)
 {
@@ -54,6 +64,35 @@ void mcusplit_pool_init(void)
     initial->site = 0;
     initial->depth = INT32_MIN;         /* the handler stack: its chain's depths never count for a task */
     initial->arg_bytes = 0;
+}
+
+uint32_t mcusplit_pool_segments(void)
+{
+    return (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
+}
+
+int mcusplit_pool_empty(void)
+{
+    return __mcusplit_free == NULL;
+}
+
+struct mcusplit_segment_header *mcusplit_pool_take(void)
+{
+    struct mcusplit_segment_header *h = __mcusplit_free;
+    if (h)
+        __mcusplit_free = (struct mcusplit_segment_header *)h->link;
+    return h;
+}
+
+void mcusplit_pool_give(struct mcusplit_segment_header *h)
+{
+    h->link = (uintptr_t)__mcusplit_free;
+    __mcusplit_free = h;
+}
+
+uintptr_t mcusplit_pool_site(uint32_t i)
+{
+    return header_of((uintptr_t)__mcusplit_pool_start + i * SEG)->site;
 }
 
 static int in_pool(uintptr_t address)
@@ -125,10 +164,17 @@ void mcusplit_stats_read(struct mcusplit_stats *out)
 {
     uint32_t count = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
     uint32_t free_count = 0;
-    /* Bounded walk: a corrupted list cannot hang the report. */
+    /* Bounded walk: a corrupted list cannot hang the report. Masked: a task switched out in the
+     * middle could find, when it runs again, that another task took the segment it stands on,
+     * whose link word is then a saved sp; following it reads a stack as headers (on the
+     * STM32F405, from unmapped memory: a bus fault). An interrupt handler alone would leave the
+     * list as it found it. */
+    uint32_t walk_primask;
+    __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(walk_primask)::"memory");
     for (struct mcusplit_segment_header *h = __mcusplit_free; h && free_count <= count;
          h = (struct mcusplit_segment_header *)h->link)
         free_count++;
+    __asm__ volatile("msr primask, %0" ::"r"(walk_primask) : "memory");
     uint32_t hwm = 0, splits = 0;
 #if defined(MCUSPLIT_GUARD_MPU)
     /* The MPU guard covers the bottom of the stack this runs on: read the canaries with the MPU
@@ -164,125 +210,3 @@ void mcusplit_stats_read(struct mcusplit_stats *out)
         mcusplit_stats_snapshot = *out;
 }
 
-static void put_field(const char *name, uint32_t value)
-{
-    mcusplit_puts(name);
-    mcusplit_put_u32(value);
-}
-
-/* The call site behind a counter: the latest one a segment header recorded in that bucket. */
-static uintptr_t site_of_bucket(uint32_t bucket)
-{
-    uint32_t count = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
-    for (uint32_t i = 0; i < count; i++) {
-        uintptr_t site = header_of((uintptr_t)__mcusplit_pool_start + i * SEG)->site;
-        if (site && ((site >> 1) % MCUSPLIT_SITE_BUCKETS) == bucket)
-            return site & ~(uintptr_t)1;
-    }
-    return 0;
-}
-
-/* "@mcusplit v1 hot-split ..." for the call sites that split most (at least twice), up to three. */
-static void report_hot_sites(void)
-{
-    uint64_t printed = 0;
-    for (int rank = 0; rank < 3; rank++) {
-        uint32_t best = 0, best_count = 1;
-        for (uint32_t b = 0; b < MCUSPLIT_SITE_BUCKETS; b++)
-            if (!(printed >> b & 1u) && __mcusplit_site_splits[b] > best_count) {
-                best = b;
-                best_count = __mcusplit_site_splits[b];
-            }
-        if (best_count < 2)
-            return;
-        printed |= (uint64_t)1 << best;
-        mcusplit_puts("@mcusplit v1 hot-split");
-        put_field(" splits=", best_count);
-        put_field(" bucket=", best);
-        uintptr_t site = site_of_bucket(best);
-        if (site) {
-            mcusplit_puts(" site=");
-            mcusplit_put_hex((uint32_t)site);
-        }
-        mcusplit_puts("\n");
-    }
-}
-
-/* What `mcusplit analyze` proved about this image: written into it by the build (firmware with
- * tasks; mcusplit/optimize/proof.py). pool = 0xFFFFFFFF: nothing proven. */
-const volatile struct mcusplit_proof mcusplit_proof = {0x464F5250u, 0xFFFFFFFFu, 0, 0};
-
-/* The scheduler's, when the firmware uses tasks (weak: undefined, and so NULL, without it). */
-extern void mcusplit_tasks_report(void) __attribute__((weak));
-extern int mcusplit_sched_wait_for_segment(uintptr_t function, uintptr_t call_site) __attribute__((weak));
-
-void mcusplit_report(void)
-{
-    mcusplit_stats_read(&mcusplit_stats_snapshot);
-    const struct mcusplit_stats *s = &mcusplit_stats_snapshot;
-    mcusplit_puts("@mcusplit v1 stats");
-    put_field(" seg_size=", s->seg_size);
-    put_field(" segments=", s->seg_count);
-    put_field(" in_use=", s->in_use);
-    put_field(" hwm=", s->hwm);
-    put_field(" splits=", s->splits);
-    put_field(" overflows=", s->overflows);
-    mcusplit_puts("\n");
-    report_hot_sites();
-    if (mcusplit_tasks_report)
-        mcusplit_tasks_report();
-    if (mcusplit_proof.pool != 0xFFFFFFFFu) {
-        put_field("@mcusplit v1 proof pool=", mcusplit_proof.pool);
-        put_field(" tasks=", mcusplit_proof.tasks);
-        put_field(" task_bytes=", mcusplit_proof.tasks * (uint32_t)SEG);
-        put_field(" contiguous_bytes=", mcusplit_proof.contiguous);
-        mcusplit_puts("\n");
-    }
-}
-
-__attribute__((weak)) void mcusplit_pool_exhausted(uintptr_t function, uintptr_t call_site)
-{
-    /* A task waits until a segment is given back (the scheduler says whether this is a task). */
-    if (mcusplit_sched_wait_for_segment && mcusplit_sched_wait_for_segment(function & ~1u, call_site & ~1u))
-        return;
-    mcusplit_puts("@mcusplit v1 pool-exhausted fn=");
-    mcusplit_put_hex((uint32_t)function & ~1u);
-    mcusplit_puts(" site=");
-    mcusplit_put_hex((uint32_t)call_site & ~1u);
-    put_field(" segments=", (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG));
-    mcusplit_puts("\n");
-    mcusplit_exit(MCUSPLIT_EXIT_POOL_EXHAUSTED);
-}
-
-/* The scheduler's, when the firmware uses tasks (weak: NULL without it). */
-extern int mcusplit_task_id(void) __attribute__((weak));
-extern void mcusplit_task_yield(void) __attribute__((weak));
-
-uintptr_t mcusplit_bl_target(uintptr_t call)
-{
-    const volatile uint16_t *hw = (const volatile uint16_t *)(call & ~(uintptr_t)1);
-    uint32_t s = (hw[0] >> 10) & 1u, j1 = (hw[1] >> 13) & 1u, j2 = (hw[1] >> 11) & 1u;
-    uint32_t i1 = !(j1 ^ s), i2 = !(j2 ^ s);
-    uint32_t offset = (s << 24) | (i1 << 23) | (i2 << 22) | ((hw[0] & 0x3FFu) << 12) | ((hw[1] & 0x7FFu) << 1);
-    if (s)
-        offset |= 0xFE000000u;                      /* sign-extend the 25-bit offset */
-    return (call & ~(uintptr_t)1) + 4u + offset;
-}
-
-__attribute__((weak)) void mcusplit_big_stack_busy(uintptr_t call, uintptr_t stack, uint32_t bytes)
-{
-    uintptr_t sp;
-    uint32_t ipsr;
-    __asm__ volatile("mov %0, sp\n\tmrs %1, ipsr" : "=r"(sp), "=r"(ipsr));
-    /* A task waits its turn, unless the stack is its own already (a call through the function
-     * itself, which would wait for ever). */
-    int own = sp - stack < bytes;
-    if (!own && ipsr == 0 && mcusplit_task_id && mcusplit_task_yield && mcusplit_task_id() >= 0) {
-        mcusplit_task_yield();
-        return;
-    }
-    mcusplit_puts("@mcusplit v1 big-stack-busy fn=");
-    mcusplit_put_hex((uint32_t)mcusplit_bl_target(call) & ~1u);
-    mcusplit_puts("\n");
-    mcusplit_exit(MCUSPLIT_EXIT_BIG_STACK_BUSY);
-}

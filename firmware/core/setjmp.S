@@ -15,6 +15,16 @@
  * Compiled with the runtime's defines (MCUSPLIT_GUARD_SPLIM / MCUSPLIT_GUARD_MPU), without
  * split stacks: setjmp and longjmp use no stack of their own; longjmp's release runs on the
  * stack it jumps to, below the sp setjmp saw, where the caller's check left the reserve.
+ *
+ * ABI (AAPCS, as C's setjmp.h declares them):
+ *   setjmp(env):    r0 = env; returns 0 in r0. Stores r4-r11, sp, lr, the guard (and d8-d15);
+ *                   clobbers r1-r3, ip, the flags; no stack.
+ *   longjmp(env, v): r0 = env, r1 = v; does not return: resumes at env's setjmp with r0 = v (1 for
+ *                   0), r4-r11, sp, lr (and d8-d15) as saved, the guard as saved.
+ *                   Calls mcusplit_release_segments(from_sp, to_sp) (pool.c, AAPCS) on the stack it
+ *                   jumped to, below the saved sp, with interrupts enabled.
+ *   memory:         env; the guard registers (MSPLIM/PSPLIM or MPU_RBAR). Never the free list
+ *                   itself: the gives are pool.c's.
  */
     .syntax unified
     .thumb

@@ -7,6 +7,11 @@
  * priority, so neither preempts the other. The pool's free list is changed
  * without masking by __morestack; a task switched out in the middle of a take
  * or a give is restarted at the beginning of it (restartable regions).
+ *
+ * The free list is the pool's: this file takes and gives through its API
+ * (mcusplit_pool_take/give/empty). The core reaches the scheduler only through
+ * the hooks registered at the end of this file (report lines, waiting for a
+ * segment or a big stack).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -35,7 +40,6 @@ _Static_assert(offsetof(struct mcusplit_tcb, regs) == TCB_REGS, "TCB layout");
 _Static_assert(offsetof(struct mcusplit_tcb, fpregs) == TCB_FPREGS, "TCB layout");
 _Static_assert(offsetof(struct mcusplit_tcb, limit) == TCB_LIMIT, "TCB layout");
 
-extern struct mcusplit_segment_header *__mcusplit_free;
 extern char __mcusplit_pool_start[], __mcusplit_pool_end[];
 extern const struct mcusplit_task_entry __mcusplit_tasks_start[], __mcusplit_tasks_end[];
 extern const struct mcusplit_gate __mcusplit_gates_start[], __mcusplit_gates_end[];
@@ -69,6 +73,19 @@ __attribute__((used, retain)) const struct {
     offsetof(struct mcusplit_tcb, entry), offsetof(struct mcusplit_tcb, depth),
     offsetof(struct mcusplit_tcb, hwm), offsetof(struct mcusplit_tcb, switches),
 };
+#if defined(MCUSPLIT_TASK_STACK)
+/* Builds without split stacks ([tasks] contiguous_stack): every slot has a contiguous stack of its
+ * own, the reference that benchmarks/tasks32_memory.py sizes. Its bottom word is a canary, checked
+ * when the task ends and by mcusplit_tasks_run before it returns. */
+_Static_assert(MCUSPLIT_TASK_STACK % 8 == 0 && MCUSPLIT_TASK_STACK >= 256, "contiguous task stack size");
+static uint64_t task_stacks[MCUSPLIT_MAX_TASKS][MCUSPLIT_TASK_STACK / 8];
+static uint32_t task_stack_overflows;
+
+static uint32_t *task_stack_bottom(const struct mcusplit_tcb *t)
+{
+    return (uint32_t *)task_stacks[t - mcusplit_tasks];
+}
+#endif
 static struct mcusplit_tcb main_context = {.id = -1, .state = MCUSPLIT_TASK_STATE_READY};
 
 /* A task that has not finished (its slot is not free or done). */
@@ -81,9 +98,6 @@ static volatile uint32_t ticks;
 static uint32_t switches;           /* context switches */
 static uint32_t restarts;           /* of them, inside a restartable region of __morestack */
 static uint32_t pool_waits;         /* times a task found the pool empty and waited */
-/* The running task's high-water mark in segments, raised by __morestack (MCUSPLIT_TASK_HWM builds);
- * swapped with the task's own at every switch. */
-int32_t mcusplit_running_hwm;
 static volatile uint32_t alive;
 static volatile int running;
 static volatile int deadlocked;     /* set by the switch, reported by main (not in PendSV: its stack) */
@@ -120,6 +134,11 @@ static struct mcusplit_segment_header *header_of_sp(uintptr_t sp)
  * (through big stacks too, which hold no segment: mcusplit_stack_link follows their busy words). */
 static uint32_t chain_depth(const struct mcusplit_tcb *t, uintptr_t sp)
 {
+#if defined(MCUSPLIT_TASK_STACK)
+    (void)t;
+    (void)sp;
+    return 1;                           /* one contiguous stack, no chain */
+#endif
     uint32_t depth = 1;
     uint32_t limit = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
     for (uint32_t steps = 0; steps <= 2 * limit; steps++) {
@@ -143,25 +162,14 @@ static void note_depth(struct mcusplit_tcb *t, uintptr_t sp)
         t->hwm = t->depth;
 }
 
-/* Push a segment onto the free list. Safe against interrupts for the same reason __morestack's
- * give is: a handler that splits gives back everything it took before it returns. */
-static void give(struct mcusplit_segment_header *h)
-{
-    h->link = (uintptr_t)__mcusplit_free;
-    __mcusplit_free = h;
-}
-
-static struct mcusplit_segment_header *take_masked(void)
-{
-    struct mcusplit_segment_header *h = __mcusplit_free;
-    if (h)
-        __mcusplit_free = (struct mcusplit_segment_header *)h->link;
-    return h;
-}
-
 /* A task that finished: every segment of its chain back to the pool, deepest first. */
 static void release_chain(struct mcusplit_tcb *t)
 {
+#if defined(MCUSPLIT_TASK_STACK)
+    task_stack_overflows += *task_stack_bottom(t) != MCUSPLIT_CANARY;
+    t->base = NULL;
+    return;
+#endif
     uintptr_t sp = t->sp;
     uint32_t limit = (uint32_t)(((uintptr_t)__mcusplit_pool_end - (uintptr_t)__mcusplit_pool_start) / SEG);
     for (uint32_t n = 0; n <= 2 * limit; n++) {
@@ -173,7 +181,7 @@ static void release_chain(struct mcusplit_tcb *t)
         }
         struct mcusplit_segment_header *h = header_of_sp(sp);
         sp = h->link;
-        give(h);
+        mcusplit_pool_give(h);          /* in PendSV: safe against a handler that splits (the pool's rule) */
         if (h == t->base)
             break;
     }
@@ -219,7 +227,7 @@ static int any_state(uint32_t state)
 
 static void wake_pool_waiters(void)
 {
-    if (!__mcusplit_free)
+    if (mcusplit_pool_empty())
         return;
     for (uint32_t i = 0; i < MCUSPLIT_MAX_TASKS; i++)
         if (slot(i)->state == MCUSPLIT_TASK_STATE_WAIT_POOL)
@@ -238,8 +246,8 @@ static const char *state_name(uint32_t state)
     }
 }
 
-/* "@mcusplit v1 task ..." per task slot that ran, and "@mcusplit v1 gate ..." per gate. Called by
- * mcusplit_report() at exit, and before a deadlock exit. */
+/* "@mcusplit v1 task ..." per task slot that ran, and "@mcusplit v1 gate ..." per gate. The report's
+ * hook: mcusplit_report() calls it at exit (a deadlock exit too). */
 void mcusplit_tasks_report(void)
 {
     for (uint32_t i = 0; i < MCUSPLIT_MAX_TASKS; i++) {
@@ -334,7 +342,7 @@ void SysTick_Handler(void)
         struct mcusplit_tcb *t = slot(i);
         if (t->state == MCUSPLIT_TASK_STATE_SLEEPING && (int32_t)(ticks - t->wake_tick) >= 0)
             t->state = MCUSPLIT_TASK_STATE_READY;
-        if (t->state == MCUSPLIT_TASK_STATE_WAIT_POOL && __mcusplit_free)
+        if (t->state == MCUSPLIT_TASK_STATE_WAIT_POOL && !mcusplit_pool_empty())
             t->state = MCUSPLIT_TASK_STATE_READY;
         if (t != current && t->state == MCUSPLIT_TASK_STATE_READY)
             others = 1;
@@ -380,7 +388,14 @@ int mcusplit_task_create(mcusplit_task_fn entry, void *arg)
     if (instances >= reg->max_instances) {
         result = MCUSPLIT_TASK_TOO_MANY;
     } else if (free_slot) {
-        struct mcusplit_segment_header *h = take_masked();
+#if defined(MCUSPLIT_TASK_STACK)
+        uint32_t *bottom = task_stack_bottom(free_slot);
+        *bottom = MCUSPLIT_CANARY;
+        struct mcusplit_segment_header *h =
+            (struct mcusplit_segment_header *)((char *)bottom + MCUSPLIT_TASK_STACK - HEADER);
+#else
+        struct mcusplit_segment_header *h = mcusplit_pool_take();   /* interrupts masked */
+#endif
         if (!h) {
             result = MCUSPLIT_TASK_NO_SEGMENT;
         } else {
@@ -400,7 +415,11 @@ int mcusplit_task_create(mcusplit_task_fn entry, void *arg)
             t->exc_return = 0xFFFFFFFDu;                       /* thread mode, PSP, no FP frame */
             for (unsigned i = 0; i < 8; i++)
                 t->regs[i] = 0;
+#if defined(MCUSPLIT_TASK_STACK)
+            t->limit = ((uint32_t)bottom + 31u) & ~31u;    /* PSPLIM, or the MPU guard's 32-byte base */
+#else
             t->limit = (uint32_t)h & ~(uint32_t)(SEG - 1);
+#endif
             t->entry = reg;
             t->base = h;
             t->state = MCUSPLIT_TASK_STATE_READY;
@@ -453,6 +472,14 @@ void mcusplit_tasks_run(uint32_t tick_cycles)
     SYST_CSR = 0;
     if (deadlocked)
         report_deadlock();
+#if defined(MCUSPLIT_TASK_STACK)
+    if (task_stack_overflows) {
+        mcusplit_puts("@mcusplit v1 stack-overflow task_stacks=");
+        mcusplit_put_u32(task_stack_overflows);
+        mcusplit_puts("\n");
+        mcusplit_exit(MCUSPLIT_EXIT_STACK_OVERFLOW);
+    }
+#endif
     running = 0;
     mcusplit_task_current = NULL;
 }
@@ -491,7 +518,7 @@ uint32_t mcusplit_ticks(void)
     return ticks;
 }
 
-/* Called by the pool-exhausted hook: a task waits for a segment; anything else cannot. */
+/* The pool-exhausted policy's hook (policy.c): a task waits for a segment; anything else cannot. */
 int mcusplit_sched_wait_for_segment(uintptr_t function, uintptr_t call_site)
 {
     (void)call_site;
@@ -500,7 +527,7 @@ int mcusplit_sched_wait_for_segment(uintptr_t function, uintptr_t call_site)
     mask();
     struct mcusplit_tcb *t = mcusplit_task_current;
     note_depth(t, psp());
-    if (!__mcusplit_free) {
+    if (mcusplit_pool_empty()) {
         pool_waits++;
         t->state = MCUSPLIT_TASK_STATE_WAIT_POOL;
         t->waiting_fn = function;
@@ -573,3 +600,19 @@ uint32_t mcusplit_tasks_stats(struct mcusplit_task_stats *out, uint32_t n)
     }
     return MCUSPLIT_MAX_TASKS;
 }
+
+/* A big stack's policy hook (policy.c): a task yields until the stack is free; anything else cannot. */
+static int wait_for_big_stack(void)
+{
+    if (mcusplit_task_id() < 0)
+        return 0;
+    mcusplit_task_yield();
+    return 1;
+}
+
+/* How the core reaches the scheduler (mcusplit_internal.h): linked in with this file. */
+MCUSPLIT_HOOKS(mcusplit_sched_hooks) = {
+    .report = mcusplit_tasks_report,
+    .wait_for_segment = mcusplit_sched_wait_for_segment,
+    .wait_for_big_stack = wait_for_big_stack,
+};

@@ -2,6 +2,10 @@
  * The context switch for Thumb-1 cores (ARMv6-M): PendSV. Same design as
  * switch_v7m.S (registers saved in the control block, never on the task's
  * stack); ARMv6-M has no FPU and stores r8-r11 through low registers.
+ *
+ * ABI: as switch_v7m.S (an exception handler at the lowest priority, on MSP; calls
+ * mcusplit_sched_switch(outgoing, its exception frame) and returns into the context it chooses),
+ * without FPU registers or a guard (ARMv6-M has neither); r8-r11 go through r4-r7.
  */
 #include "sched.h"
 

@@ -9,6 +9,16 @@
  *
  * PendSV runs at the lowest priority and tail-chains after any other handler,
  * so it always switches a thread-mode context.
+ *
+ * ABI (an exception handler: entered by the hardware, at the lowest priority, on MSP):
+ *   in:       lr = EXC_RETURN of the context switched out; its exception frame on PSP (a task) or
+ *             MSP (main idling); mcusplit_task_current = its control block (sched.h, TCB_*).
+ *   out:      exception return into the context mcusplit_sched_switch chose (its EXC_RETURN,
+ *             r4-r11, s16-s31 if it used the FPU, PSP and, with a guard, PSPLIM or MPU_RBAR).
+ *   memory:   the two control blocks (TCB_SP, TCB_EXC_RETURN, TCB_REGS, TCB_FPREGS, TCB_LIMIT).
+ *   calls:    mcusplit_sched_switch(outgoing, its exception frame) (AAPCS, sched.c, on MSP), which
+ *             returns the incoming control block and may move a restartable region's pc back.
+ *   stack:    nothing pushed by this file (the call's own frame only, on MSP).
  */
 #include "sched.h"
 

@@ -30,7 +30,7 @@ from .contiguous import OVERFLOW_BYTES, UNBOUNDED_BYTES, UNKNOWN_BYTES, ByteStep
 from .dwarf import LineTable
 from .elf import ElfError, Firmware
 from .model import CheckPlan, PathStep, Solver, describe, stack_bytes
-from .registry import Registry
+from .registry import HOOK_CALLERS, Registry
 from .registry import read as read_registry
 from .stackwalk import StackWalker, walk_all
 from .steps import OVERFLOW, UNBOUNDED, UNKNOWN
@@ -355,6 +355,14 @@ def prepare(elf: Path, config: AnalyzeConfig | None = None) -> Prepared:
                 raise ElfError(f"gate '{gate.name}': {fn:#x} is not a function", str(elf))
     by_name = {i.name: a for a, i in infos.items()}
     registry_targets = {GATE_CALL: sorted(registry.gated_functions)} if GATE_CALL in by_name else {}
+    for caller in HOOK_CALLERS:
+        # The core's calls through the hooks table (none registered: the loop calls nothing).
+        if caller in by_name:
+            registry_targets[caller] = sorted(set(registry.hooks.get(caller, [])))
+    for caller, targets in registry_targets.items():
+        for fn in targets:
+            if fn not in infos:
+                raise ElfError(f"{caller}: registered hook {fn:#x} is not a function", str(elf))
     graph = CallGraph(fw, infos, config.indirect, registry_targets, vector_span)
     for message in graph.config_errors:
         raise ConfigError(message, config.source)
@@ -541,8 +549,7 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True, ignore
 
 def _reach(p: Prepared, thread: Solver, solver_of: dict[int, Solver]) -> dict[int, set[int]] | None:
     """What each context runs: the thread its reset path and tasks, a handler's solver its handlers."""
-    if p.graph.unresolved() or any(call.indirect and not call.targets and call.resolution != "config"
-                                   for _, call in p.graph.indirect_sites()):
+    if p.graph.unresolved() or any(call.open_ended for _, call in p.graph.indirect_sites()):
         return None
     roots: dict[int, list[int]] = {id(thread): [p.reset, *(p.graph.by_name[n] for n in p.config.tasks),
                                                 *(t.address for t in p.registry.tasks)]}

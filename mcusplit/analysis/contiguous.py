@@ -67,7 +67,7 @@ class ContiguousSolver:
             return UNKNOWN_BYTES
         worst = badd(info.frame, self.irq)
         for call in info.calls:
-            if call.unresolved or (call.indirect and not call.targets and call.resolution != "config"):
+            if call.open_ended:
                 return UNKNOWN_BYTES
             for target in call.targets:
                 below = callee(target)

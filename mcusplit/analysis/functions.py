@@ -40,6 +40,13 @@ class CallSite:
     def unresolved(self) -> bool:
         return self.resolution in ("unresolved", "indirect")
 
+    @property
+    def open_ended(self) -> bool:
+        """Unresolved, or indirect with no target where nothing says it calls nothing: an empty
+        [analyze.indirect] entry, or an empty registry (the firmware calls only what its registries
+        list: no gated functions, no hooks registered)."""
+        return self.unresolved or (self.indirect and not self.targets and self.resolution not in ("config", "registry"))
+
 
 @dataclass(frozen=True)
 class Unknown:

@@ -113,7 +113,7 @@ class Solver:
             return Step.const(UNKNOWN)
         parts = [Step.const(0, info.frame + self.layout.guard_bytes)]
         for call in info.calls:
-            if call.unresolved or (call.indirect and not call.targets and call.resolution != "config"):
+            if call.open_ended:
                 if not self.ignore_unknown:
                     return Step.const(UNKNOWN)
                 parts.append(self._minimal(call.depth) if call.stack is None else Step.const(0))
@@ -191,7 +191,7 @@ class Solver:
             return UNKNOWN
         worst = OVERFLOW if info.frame + self.layout.guard_bytes > room else 0
         for call in info.calls:
-            if call.unresolved or (call.indirect and not call.targets and call.resolution != "config"):
+            if call.open_ended:
                 if not self.ignore_unknown:
                     return UNKNOWN
                 continue

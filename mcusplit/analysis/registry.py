@@ -7,6 +7,13 @@ what they do not list, so the analysis may rely on them:
     task entry  {entry, name, max_instances}     12 bytes
     gate        {permits, name, state}           12 bytes
     gated       {gate, fn}                        8 bytes
+
+and the runtime's hooks (struct mcusplit_hooks, firmware/core/mcusplit_internal.h), one record per
+optional part that registers one (the scheduler), between __mcusplit_hooks_start/_end:
+
+    hooks       {report, wait_for_segment, wait_for_big_stack}   12 bytes (0: none)
+
+The core calls them only from the functions named in HOOK_CALLERS, so those calls resolve exactly.
 """
 
 from __future__ import annotations
@@ -32,10 +39,15 @@ class Gate:
     functions: list[int] = field(default_factory=list)   # called through it
 
 
+# The functions of the core that call each hook field (firmware/core/report.c, policy.c).
+HOOK_CALLERS = ("mcusplit_report", "mcusplit_pool_exhausted", "mcusplit_big_stack_busy")
+
+
 @dataclass
 class Registry:
     tasks: list[TaskEntry] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
+    hooks: dict[str, list[int]] = field(default_factory=dict)   # HOOK_CALLERS name -> functions it calls
 
     @property
     def gated_functions(self) -> set[int]:
@@ -76,4 +88,8 @@ def read(fw: Firmware) -> Registry:
         if gate is None:
             raise ElfError(f"a gated function ({fn:#x}) names {gate_address:#x}, which is no gate", str(fw.path))
         gate.functions.append(fn & ~1)
+    for record in _records(fw, "hooks", 12):
+        for caller, fn in zip(HOOK_CALLERS, struct.unpack("<III", record), strict=True):
+            if fn:
+                registry.hooks.setdefault(caller, []).append(fn & ~1)
     return registry

@@ -194,6 +194,12 @@ class StackWalker:
         # The runtime's setjmp/longjmp (firmware/core/setjmp.S): longjmp ends a path (it resumes at a
         # setjmp, whose walk counts what the jump does there); recognised with its release helper.
         self.runtime_longjmp = "mcusplit_release_segments" in fw.by_name
+        # The runtime's hooks table (struct mcusplit_hooks): the core walks it in a loop whose end the
+        # walk cannot see, so a pointer read from it (or from the empty record linker/common.ld puts
+        # after it, which the walk reads one pass past the end) is not a constant; the calls
+        # through those pointers resolve from the table itself (registry.py, callgraph.py).
+        hooks = (fw.absolute("__mcusplit_hooks_start"), fw.absolute("__mcusplit_hooks_end"))
+        self.opaque = (hooks[0], hooks[1] + 12) if None not in hooks else None
         # The walk met a floating-point instruction: exceptions may stack the FP frame (set by the
         # walk, so bytes of data that decode as one do not count).
         self.uses_fp = False
@@ -282,6 +288,8 @@ class StackWalker:
     def _read_values(self, addresses: frozenset, width: int, signed: bool) -> frozenset | None:
         out = set()
         for address in addresses:
+            if self.opaque is not None and self.opaque[0] <= address < self.opaque[1]:
+                return None
             data = self.fw.read_only(address, width)
             if data is None:
                 return None

@@ -64,7 +64,7 @@ def calls(p, guard_bytes: int = 0) -> list[UncheckedCall]:
             rows.append(UncheckedCall(info.name, f, unknown.address, 0, (info.name,), None,
                                       unknown.reason, unknown.address))
         for call in info.calls:
-            if call.unresolved or (call.indirect and not call.targets and call.resolution != "config"):
+            if call.open_ended:
                 rows.append(UncheckedCall(info.name, f, call.address, call.depth, (info.name,), None,
                                           "an indirect call whose targets the analysis cannot find", call.address))
                 continue
@@ -115,7 +115,7 @@ def _explain(p, f: int, below: dict, has_check: set[int]) -> tuple[tuple[str, ..
             u = info.unknowns[0]
             return _names(p, chain), u.reason, u.address
         for call in info.calls:
-            if call.unresolved or (call.indirect and not call.targets and call.resolution != "config"):
+            if call.open_ended:
                 return _names(p, chain), "an indirect call whose targets the analysis cannot find", call.address
         for size, _, used in info.static_frames.values():
             if used > size:

@@ -20,7 +20,7 @@ from ..link import bigstack, board_source, script
 from ..link import libc as libc_link
 from ..project import Project
 
-RUNTIME_CORE = ["startup.c", "pool.c", "exit.c", "console.c", "setjmp.S"]
+RUNTIME_CORE = ["startup.c", "pool.c", "report.c", "policy.c", "exit.c", "console.c", "setjmp.S"]
 
 
 @dataclass
@@ -109,6 +109,8 @@ def make(project: Project, board: Board, out_dir: Path, split_stack: bool = True
         "MCUSPLIT_CONSOLE_CLOCK": f"{board.console.clock_hz}u",
         "MCUSPLIT_MAX_TASKS": str(project.max_tasks),
     }
+    if not split_stack and project.contiguous_stack:
+        runtime_defines["MCUSPLIT_TASK_STACK"] = str(project.contiguous_stack)
     if layout.guard == "stack-limit":
         runtime_defines["MCUSPLIT_GUARD_SPLIM"] = "1"
     elif layout.guard == "mpu":

@@ -1,6 +1,6 @@
 """The analyzer's result, written into the firmware it is about (firmware with tasks).
 
-pool.c keeps `mcusplit_proof` (struct mcusplit_proof) in flash with pool = 0xFFFFFFFF ("not
+report.c keeps `mcusplit_proof` (struct mcusplit_proof) in flash with pool = 0xFFFFFFFF ("not
 proven"); after linking, the build analyzes the ELF and writes the proven pool, the tasks'
 share and what contiguous stacks would take into it. The firmware then prints them next to
 what it measured, on any console, real board or QEMU. Constants only change: the analysis of

@@ -205,7 +205,9 @@ def exit_breakpoint_address(firmware: Firmware) -> int | None:
     import capstone
 
     md = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_MCLASS)
-    for name in ("semihosting_exit", "mcusplit_exit"):      # the first is usually inlined in the second
+    # semihosting_exit is usually inlined into mcusplit_exit_quietly (firmware/core/exit.c), where
+    # every exit ends (mcusplit_exit prints the report, then calls it).
+    for name in ("semihosting_exit", "mcusplit_exit_quietly"):
         symbol = firmware.by_name.get(name)
         if symbol is None or not symbol.size:
             continue
