@@ -73,6 +73,7 @@ ROWS_EXPECTED = [
                                    (132, ("leaf",), "call", "direct")], None),
     ("v7m", "row_tbh", 68, True, [(20, ("leaf",), "call", "direct"), (68, ("leaf2",), "call", "direct")], None),
     ("v7m", "row_tbb_inline_unbounded", 4, True, [(4, ("leaf",), "call", "direct")], None),
+    ("v7m", "row_tbb_table_after_nops", 4, True, [(4, ("leaf",), "call", "direct")], None),
     ("v7m", "row_tbb_unbounded", 4, False, [], "cannot bound"),
     ("v7m", "row_pop_pc_it", 24, True, [(24, ("leaf",), "call", "direct")], None),
     ("v7m", "row_pop_pc_thunk", 8, False, [(0, ("leaf2",), "tail", "constant")], None),

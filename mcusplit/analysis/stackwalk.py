@@ -1026,8 +1026,8 @@ def _table_branch(walk: _Walk, ins: Insn, state: _State):
     index = _values(state.regs.get(register(pieces[1]))) if len(pieces) >= 2 else None
     base = walk.value(state, pieces[0], ins) if register(pieces[0]) != "pc" else ("c", ins.address + 4)
     width = 1 if ins.base == "tbb" else 2
-    if index is None and register(pieces[0]) == "pc":
-        index = _inline_table(walk, ins.address + 4, width)
+    if index is None and base is not None and base[0] == "c" and walk.inside(base[1]) and base[1] >= ins.end:
+        index = _inline_table(walk, base[1], width, ins.address + 4)
     if index is None:
         walk.unknown(ins.address, "jump table whose index the analysis cannot bound")
         return None, None
@@ -1047,22 +1047,44 @@ def _table_branch(walk: _Walk, ins: Insn, state: _State):
     return None, None
 
 
-def _inline_table(walk: _Walk, table: int, width: int) -> frozenset | None:
-    """The entries a tbb/tbh table right after the instruction can have, when the index is not
-    known: its targets are at or after the table (the offsets are unsigned), so no entry lies at or
-    past the lowest target read so far. Reading up to there takes every real entry (and, if code
-    follows that no entry names, a few halfwords of it: more targets, never fewer)."""
+def _inline_table(walk: _Walk, table: int, width: int, origin: int) -> frozenset | None:
+    """The entries a tbb/tbh table in the function's own code after the instruction can have, when
+    the index is not known. Targets are `origin + 2 * entry` (origin: the instruction's pc), forward
+    only; a table's bytes are never run as code, so when every target read so far lies after the
+    table, no entry lies at or past the lowest of them: reading up to there takes every real entry
+    (and, if code follows that no entry names, a few halfwords of it: more targets, never fewer).
+    An entry that is none of its cases ends the table: one that leads into the table or to nothing
+    but the `nop`s before it (tbb's padding byte), out of the function, or into data or the middle
+    of an instruction (the padding and literal pool that follow a table: compilers put a switch's
+    cases in its function, at instructions). A case before the table: unknown (None)."""
     lowest, count = None, 0
     while count < MAX_SET and (lowest is None or table + width * count < lowest):
         entry = walk.w._read_values(frozenset([table + width * count]), width, False)
         if entry is None:
             return None
-        target = table + 2 * next(iter(entry))
-        if target < table + width * (count + 1):
-            break           # into the table itself: no case does that, so the table ended (tbb's padding byte)
+        target = origin + 2 * next(iter(entry))
+        if table <= target < table + width * (count + 1) or (target < table and _only_nops(walk, target, table)) \
+                or not walk.inside(target) or (target > table and target not in walk.w.insn_at):
+            break
+        if target < table:
+            return None
         lowest = target if lowest is None else min(lowest, target)
         count += 1
     return frozenset(range(count)) if 0 < count < MAX_SET else None
+
+
+def _only_nops(walk: _Walk, start: int, end: int) -> bool:
+    """Whether from `start` up to `end` (the table) there is nothing to run but `nop`s before data
+    (the alignment in front of a table): no case begins there."""
+    address = start
+    while address < end:
+        ins = walk.w.insn_at.get(address)
+        if ins is None:
+            return True                     # data (zero fill, $d): running on would run data
+        if ins.base != "nop":
+            return False
+        address = ins.end
+    return True
 
 
 def _push(walk: _Walk, ins: Insn, state: _State):

@@ -224,15 +224,26 @@ FUNC row_tbb_inline_unbounded
 3:  pop     {pc}
     .size row_tbb_inline_unbounded, . - row_tbb_inline_unbounded
 
-@ TABLE_BRANCH: no bound on the index, a table elsewhere: unknown
+@ TABLE_BRANCH: no bound on the index, the table after nops, addressed by adr (LLVM's x % 10 at
+@ -O3, found by mcusplit fuzz): read up to its lowest target; the padding byte leads to the nops
+FUNC row_tbb_table_after_nops
+    push    {lr}
+    adr.w   r2, 1f
+    tbb     [r2, r0]
+0:  nop
+    .p2align 2
+1:  .byte   (2f - 0b) / 2, (3f - 0b) / 2, 0
+    .p2align 1
+2:  bl      leaf
+    pop     {pc}
+3:  pop     {pc}
+    .size row_tbb_table_after_nops, . - row_tbb_table_after_nops
+
+@ TABLE_BRANCH: no bound on the index, a table the walk cannot place (its address an argument): unknown
 FUNC row_tbb_unbounded
     push    {lr}
-    adr     r1, 1f
     tbb     [r1, r0]
-    .p2align 2
-1:  .byte   (2f - 4b) / 2, (2f - 4b) / 2
-    .p2align 1
-2:  pop     {pc}
+    pop     {pc}
     .size row_tbb_unbounded, . - row_tbb_unbounded
 
 @ POP_PC: an early return in an IT block, then frame 8 + 16
