@@ -12,6 +12,7 @@ the IT state means no mnemonic is ever split by guessing whether it ends in a co
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from typing import NamedTuple
 
@@ -41,9 +42,16 @@ class Insn(NamedTuple):
         return self.address + self.size
 
 
-@cache
+_PER_THREAD = threading.local()
+
+
 def _disassembler() -> capstone.Cs:
-    return capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_MCLASS)
+    """One capstone handle per thread: a handle is not safe to share (two builds analysing their
+    images in threads, as benchmarks/bench.py runs them, garbled each other's instructions)."""
+    md = getattr(_PER_THREAD, "md", None)
+    if md is None:
+        md = _PER_THREAD.md = capstone.Cs(capstone.CS_ARCH_ARM, capstone.CS_MODE_THUMB | capstone.CS_MODE_MCLASS)
+    return md
 
 
 @cache
