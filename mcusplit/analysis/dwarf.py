@@ -89,7 +89,45 @@ class LineTable:
                     return [offset]
             except _ERRORS:
                 pass
-        return list(self._cus)
+        # No .debug_aranges entry (code from other compilers, the C library): the units whose
+        # top-level ranges hold the address, and those whose ranges cannot be read; decoding every
+        # unit's line program took seconds on a large image.
+        return [offset for offset, ranges in self._unit_ranges().items()
+                if ranges is None or any(lo <= address < hi for lo, hi in ranges)]
+
+    def _unit_ranges(self) -> dict[int, list[tuple[int, int]] | None]:
+        if getattr(self, "_ranges", None) is None:
+            self._ranges = {offset: self._top_ranges(cu) for offset, cu in self._cus.items()}
+        return self._ranges
+
+    def _top_ranges(self, cu) -> list[tuple[int, int]] | None:
+        """[lo, hi) ranges of a unit's top DIE, or None when they cannot be read."""
+        try:
+            attributes = cu.get_top_DIE().attributes
+            if "DW_AT_ranges" in attributes:
+                lists = self._dwarf.range_lists()
+                if lists is None:
+                    return None
+                base = attributes["DW_AT_low_pc"].value if "DW_AT_low_pc" in attributes else 0
+                out = []
+                for entry in lists.get_range_list_at_offset(attributes["DW_AT_ranges"].value, cu=cu):
+                    if hasattr(entry, "begin_offset"):
+                        if getattr(entry, "is_absolute", False):
+                            out.append((entry.begin_offset, entry.end_offset))
+                        else:
+                            out.append((base + entry.begin_offset, base + entry.end_offset))
+                    elif hasattr(entry, "base_address"):
+                        base = entry.base_address
+                    else:
+                        return None
+                return out
+            if "DW_AT_low_pc" in attributes and "DW_AT_high_pc" in attributes:
+                low, high = attributes["DW_AT_low_pc"], attributes["DW_AT_high_pc"]
+                end = high.value if high.form == "DW_FORM_addr" else low.value + high.value
+                return [(low.value, end)]
+            return None
+        except (*_ERRORS, AttributeError, TypeError):
+            return None
 
     def lookup(self, address: int) -> str | None:
         if not self._opened:

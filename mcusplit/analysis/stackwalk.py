@@ -467,11 +467,26 @@ class _Walk:
         wrongly)."""
         first = ins.ops.strip().lower()
         count = len(_strip_it(ins.mnemonic))
+        if self._plain_block(ins.end, count):
+            # Only data processing: each instruction keeps the old or takes the new value (set_reg),
+            # one path is enough and twice the paths would cost time for nothing.
+            state.address = ins.end
+            return state
         holds = state.fork(ins.end, it=(first, True, count))
         fails = state.fork(ins.end, it=(first, False, count))
         _refine(fails, holds, first)
         self.work.append(fails)
         return holds
+
+    def _plain_block(self, address: int, count: int) -> bool:
+        """Whether the `count` instructions of an IT block from `address` neither move sp, nor
+        change control flow, nor compare (a compare inside the block must keep its condition)."""
+        for _ in range(count):
+            ins = self.w.insn_at.get(address)
+            if ins is None or K.classify(ins.base, ins.ops) != K.PLAIN or ins.base in ("cmp", "cmn", "tst", "teq"):
+                return False
+            address = ins.end
+        return True
 
     def conditional(self, ins: Insn, state: _State) -> None:
         """A conditional instruction that ends the path: the path also goes on when it fails."""
