@@ -260,7 +260,7 @@ for toml, what in [
     ("[project]\nnme = 'x'\n", "unknown key(s) nme (allowed: cflags"),
     ("[pool]\nsegmnets = 4\n", "unknown key(s) segmnets (allowed: guard"),
     ("[split_stack]\ncheck_elison = 'none'\n", "unknown key(s) check_elison"),
-    ("[tasks]\nmax_task = 4\n", "unknown key(s) max_task (allowed: max_tasks)"),
+    ("[tasks]\nmax_task = 4\n", "unknown key(s) max_task (allowed: contiguous_stack, max_tasks)"),
     ("[analyze]\nrecursoin = {}\n", "unknown key(s) recursoin (allowed: allow_unbounded"),
     ("[analyze.interrupts]\nnestng = 'none'\n", "unknown key(s) nestng (allowed: nesting, priorities)"),
     ("[project]\nname = 'a/b'\n", "name must be a plain file name"),
