@@ -39,6 +39,7 @@ EXPECTED: dict[str, tuple[str, str | int]] = {
     "masked_switch_index": ("bound", 0),                     # switch (k & 7): no compare needed
     "enum_compatible_type": ("bound", 2),                    # enum and unsigned: one IR type
     "unprototyped_pointer": ("bound", 2),                    # int (*)() calls int (int)
+    "it_write_after_compare": ("bound", 2),                  # moveq in a one-path IT block drops the cmp bound
     "unprototyped_target": ("bound", 1),                     # ... an unprototyped int () is a target
     "big_stack_callee": ("bound", 0),                        # checked code on a big stack, in place
     "big_stack_callee_splits": ("bound", 1),                 # ... and splitting from it

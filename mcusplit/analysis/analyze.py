@@ -549,8 +549,9 @@ def solve(p: Prepared, plan: CheckPlan | None = None, paths: bool = True, ignore
 
 def _reach(p: Prepared, thread: Solver, solver_of: dict[int, Solver]) -> dict[int, set[int]] | None:
     """What each context runs: the thread its reset path and tasks, a handler's solver its handlers."""
-    if p.graph.unresolved() or any(call.open_ended for _, call in p.graph.indirect_sites()):
-        return None
+    if p.graph.unresolved() or any(call.open_ended for _, call in p.graph.indirect_sites()) \
+            or any(info.unknowns for info in p.infos.values()):
+        return None             # calls the walk could not see: any context may run anything
     roots: dict[int, list[int]] = {id(thread): [p.reset, *(p.graph.by_name[n] for n in p.config.tasks),
                                                 *(t.address for t in p.registry.tasks)]}
     for handler, solver in solver_of.items():

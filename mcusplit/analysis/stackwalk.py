@@ -510,6 +510,8 @@ class _Walk:
         if ins.cond:                                   # IT block: either the old or the new value
             if state.regs.get(name) != value:
                 state.regs.pop(name, None)
+            if state.flags and state.flags[0] == name:
+                state.flags = None                     # a compare's bound on it no longer holds
             return
         if value is None:
             state.regs.pop(name, None)
@@ -895,7 +897,8 @@ def _call(walk: _Walk, ins: Insn, state: _State):
         return None, None
     divisor = _values(state.regs.get("r1"))
     _clobber(state)
-    if walk.w.names.get(resolved, "") == "__aeabi_uidivmod" and divisor and 0 not in divisor:
+    if walk.w.names.get(resolved, "") == "__aeabi_uidivmod" and divisor and 0 not in divisor \
+            and max(divisor) <= MAX_SET:
         # The run-time ABI's unsigned division returns the remainder in r1, below the divisor: what
         # a switch on `x % n` indexes its table with (Thumb-1 has no divide instruction).
         state.regs["r1"] = _make(range(max(divisor)))
@@ -1078,6 +1081,8 @@ def _inline_table(walk: _Walk, table: int, width: int, origin: int) -> frozenset
         if entry is None:
             return None
         target = origin + 2 * next(iter(entry))
+        if target in walk.w.gaps:
+            return None                     # code the decoder could not read: no end can be told
         if table <= target < table + width * (count + 1) or (target < table and _only_nops(walk, target, table)) \
                 or not walk.inside(target) or (target > table and target not in walk.w.insn_at):
             break

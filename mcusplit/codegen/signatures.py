@@ -85,7 +85,7 @@ def of_module(module) -> tuple[dict[str, str], dict[str, list[str]]]:
     return defined, {name: sorted(sigs) for name, sigs in closed.items() if sigs is not None}
 
 
-_DEFINE = re.compile(r"^define [^@]*@\"?([^\"(\s]+)\"?\(\)[^!]*!dbg (!\d+)", re.M)
+_DEFINE = re.compile(r"^define [^@\n]*@\"?([^\"(\s]+)\"?\(\)[^!\n{]*!dbg (!\d+)", re.M)
 _SUBPROGRAM = re.compile(r"^(!\d+) = distinct !DISubprogram\((.*)\)$", re.M)
 
 
