@@ -18,12 +18,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import McusplitError
+from ..files import read_toml
 
 NESTING = ("any", "none", "priority")
 MAX_RECURSION_BOUND = 1 << 31
@@ -107,27 +107,8 @@ def parse(raw: dict, where: str) -> AnalyzeConfig:
 
 def read(path: Path) -> dict[str, Any]:
     """The TOML file, or one ConfigError line naming it: missing, a directory, unreadable, binary,
-    not UTF-8, not TOML. (mcusplit/files.py reads TOML the same way for the rest of the tool; the
-    analysis imports only neutral modules, so it keeps its own.)"""
-    where = str(path)
-    if path.is_dir():
-        raise ConfigError("is a directory, not a mcusplit.toml file", where)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError("no such file", where) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", where) from None
-    nul = data.find(b"\0")
-    if nul >= 0:
-        raise ConfigError(f"a binary file (NUL byte at offset {nul}), not a mcusplit.toml file", where)
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text (byte {exc.start} is {data[exc.start:exc.start + 1]!r}); "
-                          f"mcusplit.toml files are UTF-8", where) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {' '.join(str(exc).split())}", where) from None
+    not UTF-8, not TOML (the tool's one TOML reader, mcusplit/files.py)."""
+    return read_toml(path, ConfigError, "mcusplit.toml")
 
 
 def load(path: Path | None) -> AnalyzeConfig:
