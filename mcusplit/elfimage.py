@@ -249,3 +249,29 @@ def c_string(image, address: int, limit: int = 64) -> str:
             break
         out += byte
     return out.decode("utf-8", errors="replace")
+
+
+def patch_object(elf: Path, out: Path, symbol: str, words: list[int], first: int | None = None) -> Path:
+    """A copy of `elf` at `out` whose object `symbol` starts with `words` (32-bit, little-endian),
+    found through the symbol and the section holding it, never by searching for its value.
+    `first`: the word the object must start with before the change (its magic), else ElfError.
+    Test and fuzz images take their run configuration this way (QEMU loads the ELF's segments)."""
+    with elf.open("rb") as stream:
+        image = ELFFile(stream)
+        table = image.get_section_by_name(".symtab")
+        found = table.get_symbol_by_name(symbol) if table else None
+        if not found:
+            raise ElfError(f"{elf}: no symbol {symbol}")
+        address = found[0]["st_value"]
+        holder = next((s for s in image.iter_sections() if s["sh_type"] == "SHT_PROGBITS"
+                       and s["sh_addr"] <= address < s["sh_addr"] + s["sh_size"]), None)
+        if holder is None:
+            raise ElfError(f"{elf}: {symbol} ({address:#x}) is in no section with contents")
+        offset = holder["sh_offset"] + address - holder["sh_addr"]
+    data = bytearray(elf.read_bytes())
+    if first is not None and struct.unpack_from("<I", data, offset)[0] != first:
+        raise ElfError(f"{elf}: {symbol} does not start with {first:#010x}")
+    struct.pack_into(f"<{len(words)}I", data, offset, *words)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(bytes(data))
+    return out

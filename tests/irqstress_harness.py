@@ -11,14 +11,11 @@ Used by tests/test_interrupts.py and benchmarks/irq_stress.py.
 from __future__ import annotations
 
 import re
-import shutil
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from elftools.elf.elffile import ELFFile
-
 from mcusplit import boards
+from mcusplit.elfimage import patch_object
 from mcusplit.emu import qemu
 from mcusplit.watermarks import parse_line
 
@@ -31,24 +28,7 @@ TIMEOUT = 120.0
 
 def patch_config(elf: Path, out: Path, mode: int, seed: int, interval: int) -> Path:
     """A copy of `elf` whose irqstress_config is {MAGIC, mode, seed, interval}."""
-    with elf.open("rb") as f:
-        e = ELFFile(f)
-        symbol = next(s for s in e.get_section_by_name(".symtab").iter_symbols() if s.name == "irqstress_config")
-        address = symbol["st_value"]
-        section = next(s for s in e.iter_sections()
-                       if s["sh_type"] == "SHT_PROGBITS" and s["sh_addr"] <= address < s["sh_addr"] + s["sh_size"])
-        offset = section["sh_offset"] + address - section["sh_addr"]
-        little = e.little_endian
-    out.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(elf, out)
-    with out.open("r+b") as f:
-        f.seek(offset)
-        current = f.read(4)
-        if struct.unpack("<I" if little else ">I", current)[0] != MAGIC:
-            raise ValueError(f"{elf}: irqstress_config does not start with the magic word")
-        f.seek(offset)
-        f.write(struct.pack("<4I" if little else ">4I", MAGIC, mode, seed, interval))
-    return out
+    return patch_object(elf, out, "irqstress_config", [MAGIC, mode, seed, interval], first=MAGIC)
 
 
 @dataclass

@@ -22,13 +22,10 @@ the ELF (as tests/irqstress_harness.py does): one build serves every mode, perio
 
 from __future__ import annotations
 
-import shutil
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from elftools.elf.elffile import ELFFile
-
+from ..elfimage import patch_object
 from .generator import RESERVE
 from .program import DESCRIPTOR_STRUCT, Program
 
@@ -253,23 +250,4 @@ int main(void)
 
 def patch(elf: Path, out: Path, config: RunConfig) -> Path:
     """A copy of `elf` whose fz_config holds `config` (QEMU loads the ELF's segments)."""
-    with elf.open("rb") as f:
-        e = ELFFile(f)
-        symbols = e.get_section_by_name(".symtab")
-        found = symbols.get_symbol_by_name(CONFIG_SYMBOL) if symbols else None
-        if not found:
-            raise ValueError(f"{elf}: no {CONFIG_SYMBOL} (not a fuzz driver image)")
-        address = found[0]["st_value"]
-        section = next(s for s in e.iter_sections()
-                       if s["sh_type"] == "SHT_PROGBITS" and s["sh_addr"] <= address < s["sh_addr"] + s["sh_size"])
-        offset = section["sh_offset"] + address - section["sh_addr"]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(elf, out)
-    words = config.words()
-    with out.open("r+b") as f:
-        f.seek(offset)
-        if struct.unpack("<I", f.read(4))[0] != CONFIG_MAGIC:
-            raise ValueError(f"{elf}: {CONFIG_SYMBOL} does not start with its magic word")
-        f.seek(offset)
-        f.write(struct.pack(f"<{len(words)}I", *words))
-    return out
+    return patch_object(elf, out, CONFIG_SYMBOL, list(config.words()), first=CONFIG_MAGIC)

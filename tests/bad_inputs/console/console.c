@@ -1,5 +1,5 @@
 /* A firmware whose console is bad in a chosen way (tests/test_bad_inputs.py, category "console").
- * The test patches the word MODE in the linked ELF (its value is unique in the file), so each case
+ * The test patches the word console_mode in the linked ELF (found through its symbol), so each case
  * is a distinct image without a build of its own. */
 #include <stdint.h>
 #include "mcusplit.h"
