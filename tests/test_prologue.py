@@ -95,6 +95,20 @@ def test_frame_larger_than_a_segment_is_refused():
     assert "512-byte segment" in message
 
 
+@pytest.mark.parametrize("variant, thumb2", [("thumb2", True), ("thumb1", False)])
+def test_frame_of_64_kib_and_more_is_read_whole_and_refused(variant, thumb2):
+    """Found building zlib-ng 2.3.3 through its CMake (crc32_chorba_c.c, a 118,960-byte table on
+    the stack): LLVM loads such a frame with movw + movt (Thumb-2) or from the literal pool
+    (Thumb-1), and the movt was an `internal error`. Its size is LLVM's request, 0x1d800."""
+    text = (DATA / f"prologues_huge.{variant}.llvm.s").read_text()
+    named = {"huge": FunctionPlan("huge", True, "split", 1, "prologues_huge.c:4")}
+    with pytest.raises(BuildError) as info:
+        rewrite(text, LAYOUT, thumb2, named, "prologues_huge.c")
+    message = info.value.one_line()
+    assert message.startswith("prologues_huge.c:4: function 'huge' needs 120832 bytes"), message
+    assert "internal error" not in message
+
+
 def test_unrecognized_prologue_is_an_error_not_a_silent_pass():
     text = (DATA / "prologues.thumb2.llvm.s").read_text().replace("bl\t__morestack", "bl\t__other", 1)
     with pytest.raises(BuildError, match="unrecognized split-stack prologue in 'small'"):

@@ -1,5 +1,5 @@
-"""LLVM's own split-stack prologues, regenerated: tests/data/prologues.*.llvm.s must still be what
-the current LLVM (zig's clang) emits for tests/data/prologues.c.
+"""LLVM's own split-stack prologues, regenerated: tests/data/prologues*.llvm.s must still be what
+the current LLVM (zig's clang) emits for tests/data/prologues.c and prologues_huge.c.
 
 test_prologue.py rewrites those stored files; the build rewrites whatever the installed LLVM emits.
 If LLVM changes its prologue (registers, the limit load, the return path, the order of the
@@ -31,17 +31,23 @@ from mcusplit.cores import CORES
 from mcusplit.toolchain import clang
 
 DATA = Path(__file__).parent / "data"
-SOURCE = DATA / "prologues.c"
+# source -> how many of its functions LLVM gives a split-stack prologue: in prologues.c small, large
+# and stack_args (leaf has no frame, not_split opts out); in prologues_huge.c huge
+SOURCES = {DATA / "prologues.c": 3, DATA / "prologues_huge.c": 1}
 # stored file -> the core whose codegen target and cpu made it
 VARIANTS = {"thumb1": "cortex-m0", "thumb2": "cortex-m4f"}
 FLAGS = ("-O2", "-g0", "-fsplit-stack", "-fno-pic", "-fomit-frame-pointer", "-fno-unwind-tables",
          "-fno-asynchronous-unwind-tables", "-mllvm", "--enable-shrink-wrap=false", "-Wno-comment")
 
 
-def generate(variant: str, out: Path) -> Path:
+def stored_file(source: Path, variant: str) -> Path:
+    return DATA / f"{source.stem}.{variant}.llvm.s"
+
+
+def generate(source: Path, variant: str, out: Path) -> Path:
     core = CORES[VARIANTS[variant]]
     cmd = [*clang(), "-target", core.clang_codegen_target, f"-mcpu={core.clang_cpu}", *FLAGS, "-S",
-           str(SOURCE.resolve()), "-o", str(out.resolve())]
+           str(source.resolve()), "-o", str(out.resolve())]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if proc.returncode != 0 or not out.is_file():
         raise RuntimeError(f"clang failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
@@ -80,31 +86,32 @@ def test_normalization_keeps_instructions_and_drops_only_noise():
     assert normalized(text) == ["\tpush\t{r4, r5}", "\tbx\tlr"]
 
 
+@pytest.mark.parametrize("source", sorted(SOURCES), ids=lambda p: p.stem)
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_stored_llvm_prologues_match_current_llvm(tmp_path, variant):
+def test_stored_llvm_prologues_match_current_llvm(tmp_path, source, variant):
     _need_clang()
-    stored = DATA / f"prologues.{variant}.llvm.s"
-    fresh = generate(variant, tmp_path / stored.name)
+    stored = stored_file(source, variant)
+    fresh = generate(source, variant, tmp_path / stored.name)
     want, got = normalized(stored.read_text()), normalized(fresh.read_text())
     diff = "\n".join(difflib.unified_diff(want, got, f"stored {stored.name}", "current LLVM", lineterm=""))
-    assert want == got, (f"LLVM's split-stack output for {SOURCE.name} changed ({variant}); check "
+    assert want == got, (f"LLVM's split-stack output for {source.name} changed ({variant}); check "
                          f"mcusplit/codegen/prologue.py, then run python -m tests.test_prologue_llvm --write\n{diff}")
-    # The stored file must be about what matters: small, large and stack_args split (leaf has no
-    # frame, not_split opts out).
-    assert sum("__morestack" in line for line in want) == 3
+    # The stored file must be about what matters: the functions that get a prologue.
+    assert sum("__morestack" in line for line in want) == SOURCES[source]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Regenerate tests/data/prologues.*.llvm.s")
     parser.add_argument("--write", action="store_true", help="overwrite the stored files")
     args = parser.parse_args()
-    for variant in sorted(VARIANTS):
-        stored = DATA / f"prologues.{variant}.llvm.s"
-        if args.write:
-            generate(variant, stored)
-            print(f"wrote {stored}")
-        else:
-            print(f"{stored.name}: python -m tests.test_prologue_llvm --write to regenerate")
+    for source in sorted(SOURCES):
+        for variant in sorted(VARIANTS):
+            stored = stored_file(source, variant)
+            if args.write:
+                generate(source, variant, stored)
+                print(f"wrote {stored}")
+            else:
+                print(f"{stored.name}: python -m tests.test_prologue_llvm --write to regenerate")
 
 
 if __name__ == "__main__":

@@ -154,6 +154,7 @@ class _FunctionRewriter:
         if body_label is None or morestack is None:
             raise _Unrecognized("a push {r4, r5} prologue without the split-stack branch and call")
         frame = args = None
+        high = {"r4": 0, "r5": 0}      # a movt's upper half (frames of 64 KiB and more: movw + movt)
         k = morestack - 1
         while k > first and (frame is None or args is None):
             if _is_instruction(self.lines[k]):
@@ -161,10 +162,17 @@ class _FunctionRewriter:
                 if m in ("mov", "movs", "movw", "mov.w", "ldr", "ldr.w"):
                     if frame is None:
                         frame = self._register_value(ops, "r4")
+                        if frame is not None:
+                            frame |= high["r4"] << 16
                     if args is None:
                         args = self._register_value(ops, "r5")
-                elif m == "movt" and ops.startswith("r4,"):
-                    raise _Unrecognized("frame larger than 64 KiB")
+                        if args is not None:
+                            args |= high["r5"] << 16
+                elif m == "movt":
+                    for register in high:
+                        value = self._register_value(ops, register)
+                        if value is not None and (frame if register == "r4" else args) is None:
+                            high[register] = value
                 elif m in ("bls", "bls.n", "bls.w"):
                     break
             k -= 1
