@@ -52,3 +52,15 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """The installed command, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "mcusplit.cli", *args], capture_output=True, text=True,
                           cwd=cwd)
+
+
+@pytest.fixture(scope="session")
+def cc_script(tmp_path_factory) -> Path:
+    """An `mcusplit-cc` executable for cmake and make: the console script `pip install` makes,
+    written here so the tests use this checkout."""
+    directory = tmp_path_factory.mktemp("bin")
+    script = directory / "mcusplit-cc"
+    script.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}${{PYTHONPATH:+:$PYTHONPATH}}" '
+                      f'exec "{sys.executable}" -m mcusplit.driver "$@"\n')
+    script.chmod(0o755)
+    return script

@@ -68,18 +68,6 @@ def cc(*arguments: str | Path, cwd: Path | None = None, env: dict[str, str] | No
     return proc
 
 
-@pytest.fixture(scope="session")
-def cc_script(tmp_path_factory) -> Path:
-    """An `mcusplit-cc` executable for cmake and make: the console script `pip install` makes,
-    written here so the tests use this checkout."""
-    directory = tmp_path_factory.mktemp("bin")
-    script = directory / "mcusplit-cc"
-    script.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}${{PYTHONPATH:+:$PYTHONPATH}}" '
-                      f'exec "{sys.executable}" -m mcusplit.driver "$@"\n')
-    script.chmod(0o755)
-    return script
-
-
 # ---------------------------------------------------------------- the argument parser
 
 
