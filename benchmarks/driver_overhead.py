@@ -3,14 +3,17 @@
     python benchmarks/driver_overhead.py [--files 20] [--board qemu-mps2-an386] [--no-cmake]
 
 1. Generates a 20-file C project (loops, structs, a recursive function, libc calls per file) and
-   compiles every file, one after the other, with plain clang (zig's, as mcusplit uses it:
-   `python -m ziglang cc -target thumb-freestanding-eabihf -mcpu=cortex_m4+vfp4d16sp -O2 -g -c`)
-   and with `mcusplit cc --mcusplit-board=... -O2 -g -c`. Each command runs twice and the second
-   (warm: zig's cache, the page cache, mcusplit's object cache) is timed. Prints per-file times
-   and the ratio of the totals.
-2. Builds examples/cmake-app with cmake and make (-j1): configure, then the two static libraries
-   (hal, algo: compiles and ar) with plain clang and with the driver, warm; and the whole
-   firmware (the link with the runtime and the whole-program steps) with the driver.
+   compiles every file, one after the other, with plain clang (zig's, the executable mcusplit
+   runs: `zig cc -target thumb-freestanding-eabihf -mcpu=cortex_m4+vfp4d16sp -O2 -g -c`) and with
+   `mcusplit cc --mcusplit-board=... -O2 -g -c`. Each command runs twice and the second is timed:
+   warm (the page cache, Python's compiled modules as an installed package has them, mcusplit's
+   object cache of the runtime), but on a source edited since the first run (a definition
+   appended), because `zig cc` keeps a result cache: an unchanged file is not compiled again, and
+   timing that would time a cache lookup. Prints per-file times and the ratio of the totals.
+2. Builds a copy of examples/cmake-app with cmake and make (-j1): configure, then the two static
+   libraries (hal, algo: compiles and ar) with plain clang and with the driver, warm (built once,
+   cleaned, its C sources edited, built again and timed); and the whole firmware (the link with
+   the runtime and the whole-program steps) with the driver.
 
 The figures in docs/driver.md come from this script.
 """
@@ -32,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from mcusplit import boards  # noqa: E402
 from mcusplit.link import libc  # noqa: E402
 from mcusplit.paths import firmware_dir  # noqa: E402
+from mcusplit.toolchain import ziglang  # noqa: E402
 
 TEMPLATE = """\
 #include <stdint.h>
@@ -87,14 +91,15 @@ def generate(directory: Path, files: int) -> list[Path]:
     return sources
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
-    """Seconds of the second of two runs (the first warms the caches)."""
-    for attempt in range(2):
-        started = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
-        if attempt == 1:
-            return time.perf_counter() - started
-    raise AssertionError
+def timed(cmd: list[str], cwd: Path, env: dict[str, str], source: Path) -> float:
+    """Seconds of the second of two runs: the first warms the caches, then `source` is edited so
+    that no tool's result cache answers the second."""
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
+    with source.open("a") as stream:
+        stream.write(f"int edited_{time.perf_counter_ns()};\n")
+    started = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 def driver_script(directory: Path) -> Path:
@@ -109,7 +114,7 @@ def driver_script(directory: Path) -> Path:
 def clang_script(directory: Path, core_flags: list[str]) -> Path:
     """Plain clang (zig's) as a single executable for cmake, for the same core."""
     script = directory / "plain-cc"
-    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ziglang cc {" ".join(core_flags)} "$@"\n')
+    script.write_text(f'#!/bin/sh\nexec {" ".join(ziglang())} cc {" ".join(core_flags)} "$@"\n')
     script.chmod(0o755)
     return script
 
@@ -121,10 +126,10 @@ def per_file(args: argparse.Namespace, work: Path, env: dict[str, str], core_fla
     print(f"{'file':<12} {'clang':>8} {'mcusplit cc':>12} {'ratio':>6}")
     totals = [0.0, 0.0]
     for source in sources:
-        plain = timed([sys.executable, "-m", "ziglang", "cc", *core_flags, *includes, *common, "-c", source.name,
-                       "-o", f"{source.stem}.plain.o"], source.parent, env)
+        plain = timed([*ziglang(), "cc", *core_flags, *includes, *common, "-c", source.name,
+                       "-o", f"{source.stem}.plain.o"], source.parent, env, source)
         split = timed([sys.executable, "-m", "mcusplit.driver", f"--mcusplit-board={args.board}", *common, "-c",
-                       source.name, "-o", f"{source.stem}.split.o"], source.parent, env)
+                       source.name, "-o", f"{source.stem}.split.o"], source.parent, env, source)
         totals[0] += plain
         totals[1] += split
         print(f"{source.name:<12} {plain:8.3f} {split:12.3f} {split / plain:6.2f}")
@@ -140,7 +145,7 @@ def cmake_build(args: argparse.Namespace, work: Path, env: dict[str, str], core_
     if cmake is None or shutil.which("make") is None:
         print("cmake/make not installed: CMake part skipped")
         return
-    app = ROOT / "examples" / "cmake-app"
+    app = shutil.copytree(ROOT / "examples" / "cmake-app", work / "cmake-app")    # edited below
     driver = driver_script(work)
     plain = clang_script(work, [*core_flags, *includes])
     rows = []
@@ -159,6 +164,9 @@ def cmake_build(args: argparse.Namespace, work: Path, env: dict[str, str], core_
         build = [cmake, "--build", str(out), "-j", "1", "--target", *targets]
         subprocess.run(build, env=env, check=True, capture_output=True)                      # warm
         subprocess.run([cmake, "--build", str(out), "--target", "clean"], env=env, check=True, capture_output=True)
+        for source in app.rglob("*.c"):       # not a compile zig's result cache can answer
+            with source.open("a") as stream:
+                stream.write(f"int edited_{time.perf_counter_ns()};\n")
         started = time.perf_counter()
         subprocess.run(build, env=env, check=True, capture_output=True)
         rows.append((label, " ".join(targets), configured, time.perf_counter() - started))
@@ -180,8 +188,13 @@ def main() -> None:
     includes = [f"-I{firmware_dir() / 'include'}"] + ([f"-isystem{lib.include_dir}"] if lib else [])
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     env.pop("MCUSPLIT_BOARD", None)
-    print(f"{args.files} files for {args.board} ({core.key}); clang: python -m ziglang cc {' '.join(core_flags)}\n")
+    print(f"{args.files} files for {args.board} ({core.key}); clang: zig cc {' '.join(core_flags)}\n")
     with tempfile.TemporaryDirectory(prefix="mcusplit-driver-bench-") as scratch:
+        # Python's compiled modules, as a pip-installed package has them (an editable checkout under
+        # PYTHONDONTWRITEBYTECODE=1 would compile every module at every start): written on the
+        # first run of each command, read on the timed second
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "pycache")
         per_file(args, Path(scratch), env, core_flags, includes)
         if not args.no_cmake:
             cmake_build(args, Path(scratch), env, core_flags, includes)

@@ -7,7 +7,6 @@ import struct
 from pathlib import Path
 
 from elftools.common.exceptions import ELFError
-from elftools.elf.elffile import ELFFile
 
 from .boards import Board
 from .errors import ToolError
@@ -18,6 +17,8 @@ BOARD_SECTION = ".mcusplit.board"
 def recorded_board(elf: Path) -> str | None:
     """The board an mcusplit build recorded in the image (.mcusplit.board: name or name@variant),
     or None for an image without the record (older builds, other tools' images)."""
+    from elftools.elf.elffile import ELFFile  # here: building does not read ELF files
+
     try:
         with elf.open("rb") as f:
             if f.read(4) != b"\x7fELF":

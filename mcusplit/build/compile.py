@@ -12,8 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from elftools.elf.elffile import ELFFile
-
 from .. import objcache, paths, sigsection
 from ..codegen import signatures
 from ..codegen.emit import ModuleResult, compile_module
@@ -46,6 +44,8 @@ class Compiled:
 
 
 def _refers_to(obj: Path, symbol: str) -> bool:
+    from elftools.elf.elffile import ELFFile  # here: mcusplit cc -c does not read ELF files
+
     with obj.open("rb") as f:
         table = ELFFile(f).get_section_by_name(".symtab")
         return table is not None and any(s.name == symbol for s in table.get_symbol_by_name(symbol) or [])

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from elftools.elf.elffile import ELFFile
-
 from ..boards import Board
 from ..codegen.prologue import FunctionCheck
 from ..codegen.splitstack import FunctionPlan
@@ -52,6 +50,8 @@ class BuildResult:
 
 def usage(elf: Path, board: Board) -> tuple[int, int]:
     """Bytes of flash (code + data image) and of RAM (data, bss, stack, pool)."""
+    from elftools.elf.elffile import ELFFile  # here: mcusplit cc -c does not read ELF files
+
     flash = ram = 0
     with elf.open("rb") as f:
         for section in ELFFile(f).iter_sections():

@@ -32,7 +32,6 @@ def run(inv: Invocation) -> int:
     """Do what the command line says; errors are raised as McusplitError (one line)."""
     from ..toolchain import clang, run_tool
     from . import compile as compile_mod
-    from . import link as link_mod
     from . import target as target_mod
 
     if inv.help:
@@ -63,6 +62,8 @@ def run(inv: Invocation) -> int:
                                                                                                  inv.mode))
         return 0
     output = inv.output or Path("a.out")
+    from . import link as link_mod  # here: the link's analysis is not needed to compile (-c)
+
     target = target_mod.resolve(inv, link_mod.output_name(output), need_board=True)
     with tempfile.TemporaryDirectory(prefix="mcusplit-cc-link-") as scratch:
         inputs: list[Path] = []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from elftools.elf.elffile import ELFFile
 from intelhex import IntelHex
 
 
 def load_segments(elf: Path) -> list[tuple[int, bytes]]:
     """(load address, bytes) of every PT_LOAD segment with file contents (NOLOAD RAM is skipped)."""
+    from elftools.elf.elffile import ELFFile  # here: mcusplit cc -c does not read ELF files
+
     out = []
     with elf.open("rb") as f:
         for seg in ELFFile(f).iter_segments():
