@@ -97,9 +97,9 @@ def test_frame_larger_than_a_segment_is_refused():
 
 @pytest.mark.parametrize("variant, thumb2", [("thumb2", True), ("thumb1", False)])
 def test_frame_of_64_kib_and_more_is_read_whole_and_refused(variant, thumb2):
-    """Found building zlib-ng 2.3.3 through its CMake (crc32_chorba_c.c, a 118,960-byte table on
-    the stack): LLVM loads such a frame with movw + movt (Thumb-2) or from the literal pool
-    (Thumb-1), and the movt was an `internal error`. Its size is LLVM's request, 0x1d800."""
+    """Found building zlib-ng 2.3.3 through its CMake (crc32_chorba_c.c, a 66,560-byte frame): LLVM
+    loads such a frame with movw + movt (Thumb-2: the movt was an `internal error`) or from the
+    literal pool (Thumb-1: read before too; kept as a guard). Its size is LLVM's request, 0x1d800."""
     text = (DATA / f"prologues_huge.{variant}.llvm.s").read_text()
     named = {"huge": FunctionPlan("huge", True, "split", 1, "prologues_huge.c:4")}
     with pytest.raises(BuildError) as info:
@@ -107,6 +107,42 @@ def test_frame_of_64_kib_and_more_is_read_whole_and_refused(variant, thumb2):
     message = info.value.one_line()
     assert message.startswith("prologues_huge.c:4: function 'huge' needs 120832 bytes"), message
     assert "internal error" not in message
+
+
+def _small_stub_block(text: str, new: str) -> str:
+    """The thumb2 file with small()'s sizes before __morestack (`mov r4, #24; mov r5, #0`) replaced."""
+    old = "\tmov\tr4, #24\n\tmov\tr5, #0\n\tpush\t{lr}\n\tbl\t__morestack"
+    assert text.count(old) == 1
+    return text.replace(old, new + "\n\tpush\t{lr}\n\tbl\t__morestack")
+
+
+@pytest.mark.parametrize("sizes, refused", [
+    ("\tmov\tr4, #24\n\tadds\tr4, #8\n\tmov\tr5, #0", "'adds r4,#8' sets r4"),          # changed after the load
+    ("\tmovw\tr4, #24\n\tmovt\tr4, #:upper16:K\n\tmov\tr5, #0", "'movt r4,#:upper16:K' sets r4"),
+    ("\tmov\tr4, #24\n\tmov\tr5, r6", "'mov r5,r6' sets r5"),                              # a register, not a constant
+    ("\tldr\tr4, =frame_size\n\tmov\tr5, #0", "'ldr r4,=frame_size' sets r4"),
+], ids=["changed-after-the-load", "symbolic-movt", "register-move", "unknown-constant"])
+def test_a_size_the_rewrite_cannot_read_is_refused_not_guessed(sizes, refused):
+    """Review of the movt change: a write of r4 or r5 the parser did not understand used to be
+    skipped, and an earlier (smaller) constant taken for the frame."""
+    text = _small_stub_block((DATA / "prologues.thumb2.llvm.s").read_text(), sizes)
+    with pytest.raises(BuildError) as info:
+        rewrite(text, LAYOUT, True, plans(), "prologues.c")
+    message = info.value.one_line()
+    assert "unrecognized split-stack prologue in 'small'" in message and refused in message, message
+
+
+def test_both_halves_of_the_sizes_are_read():
+    # a movt on r5: 0x10008 bytes of stack arguments, more than the stub's 16-bit field takes
+    text = _small_stub_block((DATA / "prologues.thumb2.llvm.s").read_text(),
+                             "\tmov\tr4, #24\n\tmovw\tr5, #8\n\tmovt\tr5, #1")
+    with pytest.raises(BuildError, match="'small' needs 24 bytes .* and 65544 bytes of stack arguments"):
+        rewrite(text, LAYOUT, True, plans(), "prologues.c")
+    # a movt before the movw is overwritten by it: the frame is the movw's 0xd800 alone
+    text = _small_stub_block((DATA / "prologues.thumb2.llvm.s").read_text(),
+                             "\tmovt\tr4, #7\n\tmovw\tr4, #55296\n\tmov\tr5, #0")
+    with pytest.raises(BuildError, match="function 'small' needs 55296 bytes"):
+        rewrite(text, LAYOUT, True, plans(), "prologues.c")
 
 
 def test_unrecognized_prologue_is_an_error_not_a_silent_pass():

@@ -88,6 +88,20 @@ class _Unrecognized(Exception):
     pass
 
 
+# How LLVM sets r4 and r5 before __morestack: an immediate, a literal-pool load, movw + movt.
+_READABLE_WRITES = frozenset({"mov", "movs", "mov.w", "movw", "ldr", "ldr.w", "movt", "movt.w"})
+# Mnemonics whose first operand is read, not written.
+_FIRST_OPERAND_READ = ("str", "cmp", "cmn", "tst", "teq", "push", "stm")
+
+
+def _written_register(mnemonic: str, operands: str) -> str | None:
+    """r4 or r5 when the instruction writes it (its first operand), else None."""
+    first = operands.split(",", 1)[0]
+    if first not in ("r4", "r5") or mnemonic.startswith(_FIRST_OPERAND_READ):
+        return None
+    return first
+
+
 class _FunctionRewriter:
     def __init__(self, lines: list[str], layout: Layout, thumb2: bool, display: str) -> None:
         self.lines = lines
@@ -153,28 +167,28 @@ class _FunctionRewriter:
             j += 1
         if body_label is None or morestack is None:
             raise _Unrecognized("a push {r4, r5} prologue without the split-stack branch and call")
+        # Backwards from the call: the last writes of r4 (the frame) and r5 (the stack arguments)
+        # before it. Anything else that writes either is refused, never skipped: a frame read
+        # short would make the check demand less than the function takes.
         frame = args = None
         high = {"r4": 0, "r5": 0}      # a movt's upper half (frames of 64 KiB and more: movw + movt)
         k = morestack - 1
         while k > first and (frame is None or args is None):
             if _is_instruction(self.lines[k]):
                 m, ops = _instruction(self.lines[k])
-                if m in ("mov", "movs", "movw", "mov.w", "ldr", "ldr.w"):
-                    if frame is None:
-                        frame = self._register_value(ops, "r4")
-                        if frame is not None:
-                            frame |= high["r4"] << 16
-                    if args is None:
-                        args = self._register_value(ops, "r5")
-                        if args is not None:
-                            args |= high["r5"] << 16
-                elif m == "movt":
-                    for register in high:
-                        value = self._register_value(ops, register)
-                        if value is not None and (frame if register == "r4" else args) is None:
-                            high[register] = value
-                elif m in ("bls", "bls.n", "bls.w"):
+                if m in ("bls", "bls.n", "bls.w"):
                     break
+                register = _written_register(m, ops)
+                if register is not None and (frame if register == "r4" else args) is None:
+                    value = self._register_value(ops, register) if m in _READABLE_WRITES else None
+                    if value is None:
+                        raise _Unrecognized(f"'{m} {ops}' sets {register} in a way the rewrite cannot read")
+                    if m.startswith("movt"):
+                        high[register] = value
+                    elif register == "r4":
+                        frame = value | high["r4"] << 16
+                    else:
+                        args = value | high["r5"] << 16
             k -= 1
         if frame is None or args is None:
             raise _Unrecognized("cannot read the frame and argument sizes before __morestack")
