@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -114,7 +115,7 @@ def driver_script(directory: Path) -> Path:
 def clang_script(directory: Path, core_flags: list[str]) -> Path:
     """Plain clang (zig's) as a single executable for cmake, for the same core."""
     script = directory / "plain-cc"
-    script.write_text(f'#!/bin/sh\nexec {" ".join(ziglang())} cc {" ".join(core_flags)} "$@"\n')
+    script.write_text(f'#!/bin/sh\nexec {shlex.join([*ziglang(), "cc", *core_flags])} "$@"\n')
     script.chmod(0o755)
     return script
 

@@ -253,20 +253,28 @@ def c_string(image, address: int, limit: int = 64) -> str:
 
 def patch_object(elf: Path, out: Path, symbol: str, words: list[int], first: int | None = None) -> Path:
     """A copy of `elf` at `out` whose object `symbol` starts with `words` (32-bit, little-endian),
-    found through the symbol and the section holding it, never by searching for its value.
+    found through the symbol and the loaded section holding it, never by searching for its value.
     `first`: the word the object must start with before the change (its magic), else ElfError.
     Test and fuzz images take their run configuration this way (QEMU loads the ELF's segments)."""
+    size = 4 * len(words)
     with elf.open("rb") as stream:
         image = ELFFile(stream)
+        if not image.little_endian:
+            raise ElfError(f"{elf}: not a little-endian image")
         table = image.get_section_by_name(".symtab")
-        found = table.get_symbol_by_name(symbol) if table else None
-        if not found:
-            raise ElfError(f"{elf}: no symbol {symbol}")
+        found = [s for s in (table.get_symbol_by_name(symbol) or []) if s["st_info"]["type"] == "STT_OBJECT"] \
+            if table else []
+        if len(found) != 1:
+            raise ElfError(f"{elf}: {len(found) or 'no'} data object(s) named {symbol}")
         address = found[0]["st_value"]
+        if found[0]["st_size"] < size:
+            raise ElfError(f"{elf}: {symbol} has {found[0]['st_size']} bytes, not room for {size}")
+        # loaded sections only: debug sections have address 0 too, where flash starts on some boards
         holder = next((s for s in image.iter_sections() if s["sh_type"] == "SHT_PROGBITS"
-                       and s["sh_addr"] <= address < s["sh_addr"] + s["sh_size"]), None)
+                       and s["sh_flags"] & SHF_ALLOC
+                       and s["sh_addr"] <= address and address + size <= s["sh_addr"] + s["sh_size"]), None)
         if holder is None:
-            raise ElfError(f"{elf}: {symbol} ({address:#x}) is in no section with contents")
+            raise ElfError(f"{elf}: {symbol} ({address:#x}) is in no loaded section with contents")
         offset = holder["sh_offset"] + address - holder["sh_addr"]
     data = bytearray(elf.read_bytes())
     if first is not None and struct.unpack_from("<I", data, offset)[0] != first:

@@ -136,7 +136,7 @@ def test_both_halves_of_the_sizes_are_read():
     # a movt on r5: 0x10008 bytes of stack arguments, more than the stub's 16-bit field takes
     text = _small_stub_block((DATA / "prologues.thumb2.llvm.s").read_text(),
                              "\tmov\tr4, #24\n\tmovw\tr5, #8\n\tmovt\tr5, #1")
-    with pytest.raises(BuildError, match="'small' needs 24 bytes .* and 65544 bytes of stack arguments"):
+    with pytest.raises(BuildError, match=r"'small' needs 24 bytes .* and 65544 bytes of stack arguments"):
         rewrite(text, LAYOUT, True, plans(), "prologues.c")
     # a movt before the movw is overwritten by it: the frame is the movw's 0xd800 alone
     text = _small_stub_block((DATA / "prologues.thumb2.llvm.s").read_text(),

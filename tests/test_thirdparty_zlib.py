@@ -21,6 +21,7 @@ byte for byte). Options used on both builds, and why:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import subprocess
@@ -39,6 +40,7 @@ from .conftest import ROOT, require
 pytestmark = pytest.mark.slow
 
 PACKAGE, VERSION = "zlib-ng", "1.1.0"          # python-zlib-ng 1.1.0 carries zlib-ng 2.3.3
+SHA256 = "08a3a8468d4f130e3dc80d28ec42fcc7a878a57dfed616233e791066327d78a3"   # zlib_ng-1.1.0.tar.gz
 HERE = ROOT / "tests" / "thirdparty"
 BOARDS = ["qemu-mps2-an386", "qemu-mps2-an505"]       # Cortex-M4F; Cortex-M33 with its stack-limit guard
 OPTIONS = ["-DZLIB_COMPAT=ON", "-DBUILD_SHARED_LIBS=OFF", "-DZLIB_ENABLE_TESTS=OFF",
@@ -63,17 +65,21 @@ def zlib_ng() -> Path:
     if not (tree / "CMakeLists.txt").is_file():
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=cache) as scratch:
-            fetched = subprocess.run([sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
+            # --no-binary for this package only: its build tools may come as wheels
+            fetched = subprocess.run([sys.executable, "-m", "pip", "download", "--no-binary", PACKAGE, "--no-deps",
                                       f"{PACKAGE}=={VERSION}", "-d", scratch], capture_output=True, text=True,
                                      timeout=600)
             archive = Path(scratch) / f"zlib_ng-{VERSION}.tar.gz"
             if not archive.is_file():
                 require(f"the {PACKAGE} {VERSION} sdist from the package registry: "
                         f"{(fetched.stderr or fetched.stdout).strip()[-300:]}")
+            digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+            assert digest == SHA256, f"{archive.name}: sha256 {digest}, expected {SHA256}"
             with tarfile.open(archive) as tar:
                 tar.extractall(scratch, filter="data")
             with contextlib.suppress(OSError):          # another worker's copy is already in place
                 os.rename(Path(scratch) / unpacked.name, unpacked)
+    assert (tree / "CMakeLists.txt").is_file(), f"{unpacked} is incomplete: delete it to fetch it again"
     return tree
 
 

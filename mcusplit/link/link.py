@@ -8,7 +8,6 @@ the driver once where its compiler-rt is, and then run ld.lld ourselves.
 from __future__ import annotations
 
 import re
-import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -16,11 +15,11 @@ from pathlib import Path
 from .. import children
 from ..cores import Core
 from ..errors import ToolError
-from ..toolchain import clang, run_tool
+from ..toolchain import clang, run_tool, ziglang
 
 
 def lld() -> list[str]:
-    return [sys.executable, "-m", "ziglang", "ld.lld"]
+    return [*ziglang(), "ld.lld"]
 
 
 def compiler_rt(core: Core, scratch: Path) -> Path:
