@@ -16,6 +16,17 @@ def _signature(return_type: str, parameters: list[str], variadic: bool) -> str:
     return f"{return_type} ({', '.join([*parameters, '...'] if variadic else parameters)})"
 
 
+_NAMED_TYPE_BODY = re.compile(r"^(%[^\s=]+) = type .*$", re.S)
+
+
+def _type_text(type_ref) -> str:
+    """A type as the function types of definitions spell it: a named struct by its name. (str() of
+    llvmlite's type of a value gives a named struct's definition, `%struct.h = type { float, ... }`,
+    which no definition's signature contains: found by the fuzzer, a struct passed by value through
+    a function pointer made every such call unresolvable.)"""
+    return _NAMED_TYPE_BODY.sub(r"\1", " ".join(str(type_ref).split()))
+
+
 def of_module(module) -> tuple[dict[str, str], dict[str, list[str]]]:
     """(signature of each defined function, indirect call signatures of each) from an llvmlite
     module; the second closed over direct calls within the module. A function with inline assembly
@@ -59,9 +70,9 @@ def of_module(module) -> tuple[dict[str, str], dict[str, list[str]]]:
                 if " asm " in text or "asm sideeffect" in text:
                     assembly.add(fn.name)
                     continue
-                arguments = [" ".join(str(op.type).split()) for op in operands[:-1]]
+                arguments = [_type_text(op.type) for op in operands[:-1]]
                 explicit = _explicit_type(text)
-                own[fn.name].add(explicit or _signature(" ".join(str(ins.type).split()), arguments, False))
+                own[fn.name].add(explicit or _signature(_type_text(ins.type), arguments, False))
     closed: dict[str, set[str] | None] = {}
 
     def close(name: str, active: set[str]) -> set[str] | None:
