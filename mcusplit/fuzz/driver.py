@@ -203,8 +203,14 @@ int main(void)
         uint32_t pad = fz_config.pad;
         uint32_t sum = pad == 1u ? fz_pad1(d) : pad == 2u ? fz_pad2(d) : pad == 3u ? fz_pad3(d) : {CALL_RUN}(d);
         if (mode == {TIMER}u) {{
+            /* Stopped with interrupts masked: a handler between clearing fz_period and stopping the
+             * timer would leave it running free, and a handler longer than the period then finds
+             * the next one pending at every return: main never runs again (own seed 49 on
+             * qemu-microbit, pack 45..52). mcusplit_timer_stop clears the pending interrupt. */
+            __asm__ volatile("cpsid i" ::: "memory");
             fz_period = 0;
             mcusplit_timer_stop();
+            __asm__ volatile("cpsie i" ::: "memory");
         }}
         fz_current = 0;
         fz_end(d, sum);
