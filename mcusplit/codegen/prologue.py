@@ -246,7 +246,10 @@ def rewrite(text: str, layout: Layout, thumb2: bool, plans: dict[str, FunctionPl
         try:
             found = rw.find_prologue(i)
         except _Unrecognized as exc:
-            raise BuildError(f"internal error: unrecognized split-stack prologue in '{name}' ({exc})",
+            # LLVM's output in a form this rewrite does not know: refused, never guessed (a
+            # guessed frame could make the check demand less than the function takes)
+            raise BuildError(f"unrecognized split-stack prologue in '{name}' ({exc}): mcusplit cannot give "
+                             "it a check; build it with no_split_stack, or report LLVM's output (clang -S)",
                              display) from None
         if found is None:
             out.append(line)
