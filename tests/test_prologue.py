@@ -121,7 +121,10 @@ def _small_stub_block(text: str, new: str) -> str:
     ("\tmovw\tr4, #24\n\tmovt\tr4, #:upper16:K\n\tmov\tr5, #0", "'movt r4,#:upper16:K' sets r4"),
     ("\tmov\tr4, #24\n\tmov\tr5, r6", "'mov r5,r6' sets r5"),                              # a register, not a constant
     ("\tldr\tr4, =frame_size\n\tmov\tr5, #0", "'ldr r4,=frame_size' sets r4"),
-], ids=["changed-after-the-load", "symbolic-movt", "register-move", "unknown-constant"])
+    ("\tmov\tr4, #24\n\tmov\tr5, #0\n\tpop\t{r4}", "'pop {r4}' sets r4"),
+    ("\tmov\tr4, #24\n\tmov\tr5, #0\n\tldm\tr0!, {r1, r5}", "'ldm r0!,{r1,r5}' sets r5"),
+    ("\tmov\tr4, #24\n\tmov\tr5, #0\n\tldrd\tr3, r4, [r0]", "'ldrd r3,r4,[r0]' sets r4"),
+], ids=["changed-after-the-load", "symbolic-movt", "register-move", "unknown-constant", "pop", "ldm-list", "ldrd"])
 def test_a_size_the_rewrite_cannot_read_is_refused_not_guessed(sizes, refused):
     """Review of the movt change: a write of r4 or r5 the parser did not understand used to be
     skipped, and an earlier (smaller) constant taken for the frame."""

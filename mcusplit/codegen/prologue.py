@@ -95,11 +95,22 @@ _FIRST_OPERAND_READ = ("str", "cmp", "cmn", "tst", "teq", "push", "stm")
 
 
 def _written_register(mnemonic: str, operands: str) -> str | None:
-    """r4 or r5 when the instruction writes it (its first operand), else None."""
-    first = operands.split(",", 1)[0]
-    if first not in ("r4", "r5") or mnemonic.startswith(_FIRST_OPERAND_READ):
+    """r4 or r5 when the instruction may write it, else None: its first operand (with or without
+    writeback), or a register list of pop/ldm, or the second register of ldrd."""
+    if mnemonic.startswith(_FIRST_OPERAND_READ):
         return None
-    return first
+    if mnemonic.startswith(("pop", "ldm")) and "{" in operands:
+        listed = operands[operands.index("{") + 1:operands.index("}") if "}" in operands else None].split(",")
+        written = [r for r in ("r4", "r5") if r in listed]
+        if written:
+            return written[0]
+    parts = operands.split(",")
+    first = parts[0].rstrip("!")
+    if first in ("r4", "r5"):
+        return first
+    if mnemonic.startswith("ldrd") and len(parts) > 1 and parts[1] in ("r4", "r5"):
+        return parts[1]
+    return None
 
 
 class _FunctionRewriter:
