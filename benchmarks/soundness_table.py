@@ -47,8 +47,9 @@ def main() -> None:
     started = time.monotonic()
     with ProcessPoolExecutor(args.jobs) as pool:
         results = dict(pool.map(cell, jobs))
+    workers = f"{args.jobs} job{'s' if args.jobs != 1 else ''}"
     lines = [f"Soundness corpus: measured / bound in segments (`python benchmarks/soundness_table.py`, "
-             f"{len(jobs)} builds and runs in {time.monotonic() - started:.0f} s, {args.jobs} job{'s' if args.jobs != 1 else ''}).", ""]
+             f"{len(jobs)} builds and runs in {time.monotonic() - started:.0f} s, {workers}).", ""]
     for opt in corpus.OPT_LEVELS:
         lines += [f"### {opt}", "", "| program | " + " | ".join(emulated) + " |",
                   "|---|" + "---:|" * len(emulated)]
