@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,13 @@ def require(missing: str | None) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI needs it: {missing}")
     pytest.skip(missing)
+
+
+def require_tool(tool: str, package: str | None = None) -> str:
+    """The tool's path on PATH, else require() with the Debian package that installs it."""
+    path = shutil.which(tool)
+    require(None if path else f"{tool} not installed (Debian: apt-get install {package or tool})")
+    return path
 
 
 @pytest.fixture(scope="session")

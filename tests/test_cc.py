@@ -26,7 +26,7 @@ from mcusplit.driver.link import module_records
 from mcusplit.emu import qemu
 from mcusplit.errors import BuildError
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, require_tool
 
 APP = EXAMPLES / "cmake-app"
 APP_OUTPUT = [
@@ -42,18 +42,8 @@ APP_OUTPUT = [
 ]
 
 
-def require(tool: str, hint: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        reason = f"{tool} not installed ({hint})"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
-
-
 def require_qemu() -> None:
-    require("qemu-system-arm", "Debian: apt-get install qemu-system-arm")
+    require_tool("qemu-system-arm")
 
 
 def cc(*arguments: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
@@ -303,7 +293,7 @@ def test_compile_and_link_in_one_command_with_assembly_and_an_archive(tmp_path):
     (tmp_path / "twice.S").write_text(ASM)
     env = {"MCUSPLIT_BOARD": "qemu-lm3s6965evb"}
     cc("-Iinc", "-c", "deep.c", "-o", "deep.o", cwd=tmp_path, env=env)
-    ar = require("ar", "Debian: apt-get install binutils")
+    ar = require_tool("ar", "binutils")
     subprocess.run([ar, "rcs", "libdeep.a", "deep.o"], cwd=tmp_path, check=True)
     cc("-Iinc", "-DSHIFT=1", "main.c", "twice.S", "-L.", "-ldeep", "-lc", "-Wl,--gc-sections,-Map=copy.map", "-o",
        "app", cwd=tmp_path, env=env)
@@ -409,7 +399,7 @@ int main(void)
 @pytest.mark.slow
 def test_a_gcc_object_is_covered_by_the_allowance(tmp_path):
     require_qemu()
-    gcc = require("arm-none-eabi-gcc", "Debian: apt-get install gcc-arm-none-eabi")
+    gcc = require_tool("arm-none-eabi-gcc", "gcc-arm-none-eabi")
     (tmp_path / "gcc_deep.c").write_text(GCC_DEEP)
     (tmp_path / "main.c").write_text(MIXED_MAIN)
     flags = cc("--mcusplit-board=qemu-mps2-an386", "--mcusplit-print-flags").stdout.split()
@@ -443,8 +433,8 @@ def _app_result(elf: Path, board: str) -> qemu.RunResult:
 @pytest.mark.slow
 def test_cmake_builds_the_example(tmp_path, cc_script):
     require_qemu()
-    cmake = require("cmake", "Debian: apt-get install cmake")
-    require("make", "Debian: apt-get install make")
+    cmake = require_tool("cmake")
+    require_tool("make")
     app = shutil.copytree(APP, tmp_path / "cmake-app")          # a copy: the test touches a header
     out = tmp_path / "build"
     toolchain = ROOT / "cmake" / "mcusplit.cmake"
@@ -483,8 +473,8 @@ def test_cmake_builds_the_example(tmp_path, cc_script):
 @pytest.mark.slow
 def test_make_builds_the_example(tmp_path, cc_script):
     require_qemu()
-    make = require("make", "Debian: apt-get install make")
-    require("ar", "Debian: apt-get install binutils")
+    make = require_tool("make")
+    require_tool("ar", "binutils")
     out = tmp_path / "build"
     subprocess.run([make, "-C", APP, "-j2", f"CC={cc_script}", "BOARD=qemu-lm3s6965evb", f"OUT={out}"],
                    check=True, capture_output=True)

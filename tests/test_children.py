@@ -7,7 +7,6 @@ line in /proc, which holds the test's unique path."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from mcusplit import boards, build, project
+
+from .conftest import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,8 +128,7 @@ def test_build_stopped_by_a_signal_leaves_no_compiler(tmp_path, sig):
 def test_fuzz_stopped_by_sigterm_leaves_no_worker_or_child(tmp_path):
     """`mcusplit fuzz` runs packs in worker processes: SIGTERM ends the workers and what they run
     (clang, QEMU, host programs), not just the main process."""
-    if not shutil.which("gcc"):
-        pytest.skip("the fuzz host oracle needs gcc")
+    require_tool("gcc")                          # the fuzz host oracle; in CI missing fails, never skips
     keep = tmp_path / "fuzz-keep-unique"
     proc = start("fuzz", "-b", "qemu-mps2-an386", "-n", "4", "-j", "2", "--keep", str(keep), "--failures",
                  str(tmp_path / "failures"))

@@ -5,15 +5,13 @@ run must not pass (canary report 102, a fault 101, or a lockup 103)."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import shutil
 
 import pytest
 
 from mcusplit import boards, build, project
 from mcusplit.emu import qemu
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -21,11 +19,7 @@ BOARD = "qemu-mps2-an386"       # 32 stacks of 16 KiB: 4 MiB of RAM
 
 
 def _run(tmp_path, stack: int) -> qemu.RunResult:
-    if shutil.which("qemu-system-arm") is None:
-        reason = "qemu-system-arm not installed (Debian: apt-get install qemu-system-arm)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_tool("qemu-system-arm")
     base = project.load(EXAMPLES / "tasks32")
     proj = dataclasses.replace(base, contiguous_stack=stack, pool=dataclasses.replace(base.pool, segments=1))
     built = build.build(proj, boards.load(BOARD), tmp_path / str(stack), split_stack=False)

@@ -16,7 +16,6 @@ They are not claimed to be needed and are only listed, with that reason verified
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from mcusplit.analysis.analyze import Prepared, prepare
 from mcusplit.emu import qemu
 from mcusplit.optimize import patch
 
-from .conftest import EXAMPLES, FIRMWARE, ROOT
+from .conftest import EXAMPLES, FIRMWARE, ROOT, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -42,11 +41,7 @@ BOARDS = ["qemu-mps2-an386", "qemu-microbit"]
 
 
 def _need_qemu() -> None:
-    if shutil.which("qemu-system-arm") is None:
-        reason = "qemu-system-arm not installed (Debian: apt-get install qemu-system-arm)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_tool("qemu-system-arm")
 
 
 def kept_on_principle(p: Prepared) -> set[int]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from mcusplit.analysis.steps import UNBOUNDED
 from mcusplit.fuzz import bounds, campaign, driver, generator, host, images, runner, shrink, verdict
 from mcusplit.fuzz.program import checksum_line
 
-from .conftest import EMULATED_BOARDS, ROOT, require, run_cli
+from .conftest import EMULATED_BOARDS, ROOT, require_tool, run_cli
 
 # The CI sample: a program that passes on every board today (any failure is news), and the board
 # that runs it through the command instead.
@@ -31,10 +30,6 @@ FEATURES = ("frame_near_256", "frame_near_segment", "stack_args", "float_return"
             "direct_recursion", "mutual_recursion", "self_tail_call", "indirect_call_rom", "indirect_call_ram",
             "pointer_argument", "tail_call", "indirect_tail_call", "switch", "no_split_stack_call",
             "variadic_call", "call_in_loop", "irq_calls", "float_math", "u64_math")
-
-
-def need(tool: str) -> None:
-    require(None if shutil.which(tool) else f"{tool} is not installed (Debian: apt-get install {tool})")
 
 
 # ---- the generator ---------------------------------------------------------------------------------
@@ -69,7 +64,7 @@ def test_recursion_bounds_are_written_to_the_project(tmp_path):
 
 def test_generated_programs_are_free_of_undefined_behaviour(tmp_path):
     """UBSan on the host: what the oracle computes is what C defines, so the target must agree."""
-    need("gcc")
+    require_tool("gcc")
     for seed in (1, 2, 3, 4, 5, 6, 79, 189):      # 79, 189: the handler entered a mutual recursion at 0
         p = generator.generate(seed)
         result = host.run(p, tmp_path / str(seed), sanitize=True)
@@ -182,8 +177,8 @@ def test_a_regression_round_trips(tmp_path):
 def test_fixed_seed_sample(board, tmp_path):
     """The CI sample: every build and run of a program on every emulated board passes (the command
     test below covers the last board)."""
-    need("gcc")
-    need("qemu-system-arm")
+    require_tool("gcc")
+    require_tool("qemu-system-arm")
     options = runner.Options(tasks_every=1)
     programs = [generator.generate(s) for s in SAMPLE_SEEDS]
     result = runner.run_pack(programs, boards.load(board), tmp_path, options)
@@ -204,8 +199,8 @@ def test_a_handler_longer_than_the_period_does_not_stop_the_next_program(tmp_pat
     handler longer than the period the next interrupt was pending at every return, so main never
     reached the stop (a timeout, 145 billion instructions). The driver now stops it with
     interrupts masked. Timing-dependent: this is the pack and timing that showed it."""
-    need("gcc")
-    need("qemu-system-arm")
+    require_tool("gcc")
+    require_tool("qemu-system-arm")
     board = boards.load("qemu-microbit")
     assert runner.run_settings(board, 45)[0] == 54 and runner.pad_for(45) == 2
     programs = [generator.generate(s) for s in range(45, 53)]
@@ -218,9 +213,9 @@ def test_a_handler_longer_than_the_period_does_not_stop_the_next_program(tmp_pat
 @pytest.mark.slow
 @pytest.mark.parametrize("board", ["qemu-microbit"])
 def test_csmith_sample(board, tmp_path):
-    need("csmith")
-    need("gcc")
-    need("qemu-system-arm")
+    require_tool("csmith")
+    require_tool("gcc")
+    require_tool("qemu-system-arm")
     from mcusplit.fuzz import csmith
 
     program = csmith.generate(CSMITH_SEED)
@@ -232,8 +227,8 @@ def test_csmith_sample(board, tmp_path):
 @pytest.mark.slow
 def test_the_command(tmp_path):
     """`mcusplit fuzz` end to end: summary, JSON, exit status."""
-    need("gcc")
-    need("qemu-system-arm")
+    require_tool("gcc")
+    require_tool("qemu-system-arm")
     report = tmp_path / "fuzz.json"
     proc = run_cli("fuzz", "--board", COMMAND_BOARD, "--count", "1", "--seed", str(SAMPLE_SEEDS[0]),
                    "--jobs", "1", "--json", str(report), "--failures", str(tmp_path / "failures"))
@@ -326,7 +321,7 @@ def test_programs_round_trip_through_json():
 @pytest.mark.slow
 def test_assembly_that_is_not_utf8(firmware, tmp_path):
     """codegen/emit.py read LLVM's assembly as UTF-8; its comments hold raw bytes of constants."""
-    need("qemu-system-arm")
+    require_tool("qemu-system-arm")
     from mcusplit.emu import qemu
 
     built = firmware(ROOT / "tests" / "firmware" / "fuzz_utf8asm", "qemu-mps2-an386")

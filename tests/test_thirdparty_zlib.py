@@ -35,7 +35,7 @@ import pytest
 from mcusplit import boards
 from mcusplit.emu import qemu
 
-from .conftest import ROOT, require
+from .conftest import ROOT, require, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -45,14 +45,6 @@ HERE = ROOT / "tests" / "thirdparty"
 BOARDS = ["qemu-mps2-an386", "qemu-mps2-an505"]       # Cortex-M4F; Cortex-M33 with its stack-limit guard
 OPTIONS = ["-DZLIB_COMPAT=ON", "-DBUILD_SHARED_LIBS=OFF", "-DZLIB_ENABLE_TESTS=OFF",
            "-DWITH_GTEST=OFF", "-DCMAKE_BUILD_TYPE=Release"]
-
-
-def _tool(name: str) -> str:
-    from shutil import which
-
-    path = which(name)
-    require(None if path else f"{name} not installed (Debian: apt-get install {name})")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -85,13 +77,13 @@ def zlib_ng() -> Path:
 
 def _cmake(source: Path, build: Path, *settings: str) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("MCUSPLIT_")}
-    proc = subprocess.run([_tool("cmake"), "-S", str(source), "-B", str(build), *OPTIONS, *settings],
+    proc = subprocess.run([require_tool("cmake"), "-S", str(source), "-B", str(build), *OPTIONS, *settings],
                           capture_output=True, text=True, env=environ, timeout=900)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
 
 
 def _make(build: Path, *targets: str) -> subprocess.CompletedProcess:
-    return subprocess.run([_tool("make"), "-C", str(build), "-j", "2", *targets], capture_output=True, text=True,
+    return subprocess.run([require_tool("make"), "-C", str(build), "-j", "2", *targets], capture_output=True, text=True,
                           timeout=900)
 
 
@@ -99,7 +91,7 @@ def _make(build: Path, *targets: str) -> subprocess.CompletedProcess:
 def test_zlib_ng_by_its_own_cmake_runs_as_on_the_host(zlib_ng, cc_script, tmp_path, board):
     """One test, in steps: the module's builds are too long to make twice (pytest-xdist would give
     each of several tests' workers its own copy of a shared fixture)."""
-    _tool("qemu-system-arm")
+    require_tool("qemu-system-arm")
     target, config = tmp_path / "target", HERE / "zlib.toml"
     _cmake(zlib_ng, target, f"-DCMAKE_TOOLCHAIN_FILE={ROOT / 'cmake' / 'mcusplit.cmake'}",
            f"-DMCUSPLIT_BOARD={board}", f"-DMCUSPLIT_CC={cc_script}", f"-DMCUSPLIT_CONFIG={config}")
@@ -127,7 +119,7 @@ def test_zlib_ng_by_its_own_cmake_runs_as_on_the_host(zlib_ng, cc_script, tmp_pa
     _cmake(zlib_ng, host, "-DWITH_CRC32_CHORBA=OFF", "-DCMAKE_C_COMPILER=gcc")
     assert _make(host).returncode == 0
     program = tmp_path / "zlib_roundtrip-host"
-    subprocess.run([_tool("gcc"), "-O2", f"-I{host}", f"-I{zlib_ng}", str(HERE / "zlib_roundtrip.c"),
+    subprocess.run([require_tool("gcc"), "-O2", f"-I{host}", f"-I{zlib_ng}", str(HERE / "zlib_roundtrip.c"),
                     str(host / "libz.a"), "-o", str(program)], check=True, capture_output=True, timeout=300)
     expected = subprocess.run([str(program)], capture_output=True, text=True, timeout=60, check=True)
 
