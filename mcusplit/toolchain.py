@@ -21,17 +21,17 @@ from .errors import BuildError, ToolError
 def ziglang() -> list[str]:
     """The zig driver from the ziglang wheel (clang, lld and llvm-ar 22 inside): its executable
     itself, as `python -m ziglang` would exec it, without a Python start (about 50 ms) per tool run."""
-    return _zig_command()
+    return list(_zig_command())          # a copy: the cached command stays as found
 
 
 @functools.cache
-def _zig_command() -> list[str]:
+def _zig_command() -> tuple[str, ...]:
     spec = importlib.util.find_spec("ziglang")
     if spec is not None and spec.origin:
         executable = Path(spec.origin).parent / ("zig.exe" if os.name == "nt" else "zig")
         if os.access(executable, os.X_OK):
-            return [str(executable)]
-    return [sys.executable, "-m", "ziglang"]     # not installed: its error comes from that run
+            return (str(executable),)
+    return (sys.executable, "-m", "ziglang")     # not installed: its error comes from that run
 
 
 def clang() -> list[str]:

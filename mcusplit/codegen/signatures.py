@@ -40,8 +40,7 @@ def of_module(module) -> tuple[dict[str, str], dict[str, list[str]]]:
     for fn in module.functions:
         if fn.is_declaration:
             continue
-        fn_type = fn.global_value_type
-        defined[fn.name] = " ".join(str(fn_type).split())
+        defined[fn.name] = _type_text(fn.global_value_type)
         if defined[fn.name].endswith(" ()"):
             if prototyped is None:
                 prototyped = _prototyped_without_parameters(str(module))
