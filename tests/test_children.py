@@ -125,6 +125,35 @@ def test_build_stopped_by_a_signal_leaves_no_compiler(tmp_path, sig):
     assert not list(out.glob("*.elf")), "a partial output was published"
 
 
+@pytest.mark.parametrize("sig, word", [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated"),
+                                       (signal.SIGHUP, "hung up")])
+def test_cc_stopped_by_a_signal_leaves_no_compiler(tmp_path, sig, word):
+    """`mcusplit-cc` as make and ninja run it, stopped while clang compiles: no clang left (the
+    driver had no signal handlers: SIGTERM and SIGHUP killed Python at once and clang ran on), one
+    line, 128 + signal, no object."""
+    source = tmp_path / "slow-unique-source.c"
+    # a few seconds of clang: the signal comes while it runs
+    source.write_text("".join(f"int f{i}(int x) {{ int a[8]; for (int j = 0; j < 8; j++) a[j] = x * j + {i}; "
+                              f"return a[x & 7] + (x > 1 ? f{i}(x - 1) : 0); }}\n" for i in range(3000)))
+    obj = tmp_path / "slow.o"
+    proc = subprocess.Popen([sys.executable, "-m", "mcusplit.driver", "--mcusplit-board=qemu-mps2-an386", "-O2",
+                             "-c", str(source), "-o", str(obj)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: any(pid != proc.pid for pid, _ in processes_mentioning(str(source)))), \
+            "clang never started"
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + sig, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("mcusplit cc: error:") and word in lines[0], stderr
+    assert wait_for(lambda: not processes_mentioning(str(source)), 5), processes_mentioning(str(source))
+    assert not obj.exists()
+
+
 def test_fuzz_stopped_by_sigterm_leaves_no_worker_or_child(tmp_path):
     """`mcusplit fuzz` runs packs in worker processes: SIGTERM ends the workers and what they run
     (clang, QEMU, host programs), not just the main process."""

@@ -91,14 +91,26 @@ def run(inv: Invocation) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """The console script: one line on stderr and a non-zero status for every failure."""
+    import signal
+
+    from .. import children
+
     argv = sys.argv[1:] if argv is None else argv
+    # SIGTERM and SIGHUP as SIGINT: end clang and the codegen child, then us (make and ninja stop
+    # their jobs with a signal; without these handlers Python died at once and clang ran on)
+    children.install_signal_handlers()
     try:
         return run(args_mod.parse(argv))
     except McusplitError as exc:
         print(f"mcusplit cc: error: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        children.stop_all()
+        signum = exc.signum if isinstance(exc, children.Interrupted) else signal.SIGINT
+        what = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}.get(signum, "interrupted")
+        print(f"mcusplit cc: error: {what} ({signal.Signals(signum).name}); outputs left as they were",
+              file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:                # a reader (| head) went away: as a C program would, quietly
         import os
 
