@@ -10,6 +10,11 @@
    object cache of the runtime), but on a source edited since the first run (a definition
    appended), because `zig cc` keeps a result cache: an unchanged file is not compiled again, and
    timing that would time a cache lookup. Prints per-file times and the ratio of the totals.
+   Then where a compile's time goes: the same files compiled again (edited again) by the driver
+   in this process, every child timed (clang to bitcode, the codegen child, clang -S, the
+   assembler); the interpreter's start and the driver's imports are the per-file difference to
+   the timed runs above. The three clang passes alone are the floor of this design: no work of
+   ours can bring a compile below them.
 2. Builds a copy of examples/cmake-app with cmake and make (-j1): configure, then the two static
    libraries (hal, algo: compiles and ar) with plain clang and with the driver, warm (built once,
    cleaned, its C sources edited, built again and timed); and the whole firmware (the link with
@@ -138,6 +143,72 @@ def per_file(args: argparse.Namespace, work: Path, env: dict[str, str], core_fla
     each = [t / len(sources) * 1000 for t in totals]
     print(f"per file: clang {each[0]:.0f} ms, mcusplit cc {each[1]:.0f} ms: mcusplit cc takes "
           f"{totals[1] / totals[0]:.1f}x as long ({each[1] - each[0]:.0f} ms more per file)")
+    stages(args, sources, totals[1] / len(sources), totals[0] / len(sources))
+
+
+def _stage_of(cmd: list[str]) -> str:
+    if "-emit-llvm" in cmd:
+        return "clang to bitcode"
+    if "-S" in cmd:
+        return "clang -S (codegen)"
+    if any(c.endswith(".s") for c in cmd):
+        return "assembler"
+    if "mcusplit.codegen.worker" in cmd:
+        return "codegen child"
+    return "other child"
+
+
+def stages(args: argparse.Namespace, sources: list[Path], per_file_split: float, per_file_plain: float) -> None:
+    """Each child of a compile timed, in this process (see the module's docstring)."""
+    from mcusplit import children
+    from mcusplit import driver as cc_driver
+
+    spent: dict[str, float] = {}
+    run, fork_call = children.run, children.fork_call
+
+    def timed_run(cmd, **kwargs):
+        started = time.perf_counter()
+        try:
+            return run(cmd, **kwargs)
+        finally:
+            stage = _stage_of([str(c) for c in cmd])
+            spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - started
+
+    def timed_fork(fn, *fn_args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return fork_call(fn, *fn_args, **kwargs)
+        finally:
+            spent["codegen child"] = spent.get("codegen child", 0.0) + time.perf_counter() - started
+
+    flags = [f"--mcusplit-board={args.board}", "-O2", "-g", "-ffunction-sections", "-fdata-sections", "-c"]
+    # once untimed: the driver imports its compile modules on its first compile
+    assert cc_driver.main([*flags, str(sources[0]), "-o", str(sources[0].with_suffix(".stage.o"))]) == 0
+    children.run, children.fork_call = timed_run, timed_fork
+    whole = 0.0
+    try:
+        for source in sources:
+            with source.open("a") as stream:
+                stream.write(f"int again_{time.perf_counter_ns()};\n")
+            started = time.perf_counter()
+            status = cc_driver.main([*flags, str(source), "-o", str(source.with_suffix(".stage.o"))])
+            whole += time.perf_counter() - started
+            assert status == 0, source
+    finally:
+        children.run, children.fork_call = run, fork_call
+    n = len(sources)
+    ms = {stage: t / n * 1000 for stage, t in spent.items()}
+    in_process = whole / n * 1000
+    rows = [("interpreter start and the driver's imports", per_file_split * 1000 - in_process)]
+    rows += sorted(ms.items(), key=lambda kv: -kv[1])
+    rows.append(("the driver's own work (Python, files)", in_process - sum(ms.values())))
+    print(f"\nwhere a compile's time goes (mean of {n} files, ms):")
+    for stage, value in rows:
+        print(f"  {stage:<44} {value:6.0f}")
+    clang_passes = sum(v for k, v in ms.items() if k.startswith("clang") or k == "assembler")
+    print(f"the three clang passes alone: {clang_passes:.0f} ms per file = "
+          f"{clang_passes / (per_file_plain * 1000):.2f}x plain clang's {per_file_plain * 1000:.0f} ms "
+          "(the floor of this design)")
 
 
 def cmake_build(args: argparse.Namespace, work: Path, env: dict[str, str], core_flags: list[str],

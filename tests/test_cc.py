@@ -482,3 +482,30 @@ def test_make_builds_the_example(tmp_path, cc_script):
     again = subprocess.run([make, "-C", APP, f"CC={cc_script}", "BOARD=qemu-lm3s6965evb", f"OUT={out}"],
                            check=True, capture_output=True, text=True)
     assert "mcusplit-cc" not in again.stdout                      # up to date: nothing rebuilt
+
+
+def _llvmlite_aborts_on(path: Path) -> bool:
+    code = ("import sys, llvmlite.binding as l\n"
+            "try:\n    l.parse_bitcode(open(sys.argv[1], 'rb').read())\nexcept RuntimeError:\n    pass\n")
+    return subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True).returncode < 0
+
+
+@pytest.mark.parametrize("command", ["cc", "build"])
+def test_bitcode_that_aborts_llvm_costs_the_codegen_child_only(tmp_path, command):
+    """A damaged bitcode file (found by mutating a module's bytes) trips an assertion in llvmlite's
+    LLVM, which aborts the process reading it. `mcusplit cc` forks that child from itself,
+    `mcusplit build` starts a new interpreter: either way one line, status 2, no object."""
+    damaged = shutil.copy(ROOT / "tests" / "data" / "damaged_aborts_llvmlite.bc", tmp_path / "damaged.bc")
+    if command == "cc":
+        proc = cc("--mcusplit-board=qemu-mps2-an386", "-c", damaged, "-o", tmp_path / "damaged.o", check=False)
+        prefix = "mcusplit cc: error: "
+    else:
+        proc = subprocess.run([sys.executable, "-m", "mcusplit.cli", "build", "-q", "-b", "qemu-mps2-an386",
+                               str(damaged), "-o", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+        prefix = "mcusplit: error: "
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and lines[0].startswith(prefix), proc.stderr
+    assert "damaged.bc" in lines[0] and "Traceback" not in proc.stderr
+    if _llvmlite_aborts_on(damaged):            # the llvmlite this project pins: it does
+        assert "LLVM aborted reading this module (assertion `" in lines[0], lines[0]
+    assert not (tmp_path / "damaged.o").exists() and not list(tmp_path.glob("out/*.elf"))

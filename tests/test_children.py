@@ -174,3 +174,32 @@ def test_fuzz_stopped_by_sigterm_leaves_no_worker_or_child(tmp_path):
     assert proc.returncode == 143, stderr
     assert "mcusplit: error: terminated (SIGTERM)" in stderr and "Traceback" not in stderr
     assert wait_for(lambda: not processes_mentioning(str(keep)), 10), processes_mentioning(str(keep))
+
+
+SIGNAL_WHILE_STARTING = r"""
+import os, signal, sys
+from mcusplit import children
+children.install_signal_handlers()
+def tell_parent():                      # in the child, after fork, before exec: Popen is waiting
+    os.kill(os.getppid(), signal.SIGTERM)
+try:
+    if sys.argv[1] == "spawn":
+        children.spawn([sys.executable, "-c", "import time; time.sleep(60)", sys.argv[2]], preexec_fn=tell_parent)
+    else:
+        children.fork_call(lambda: os.kill(os.getppid(), signal.SIGTERM) or __import__("time").sleep(60),
+                           output=__import__("pathlib").Path(sys.argv[2]))
+except children.Interrupted:
+    print("interrupted")
+"""
+
+
+@pytest.mark.parametrize("how", ["spawn", "fork"])
+def test_a_signal_while_a_child_starts_ends_that_child(tmp_path, how):
+    """A signal that comes while the main thread is starting a child (Popen waits for its exec;
+    fork_call registers after fork) was raised there and left the new child running, unregistered:
+    the child here signals its parent at exactly that moment."""
+    marker = str(tmp_path / "starting-unique")
+    proc = subprocess.run([sys.executable, "-c", SIGNAL_WHILE_STARTING, how, marker], cwd=ROOT, capture_output=True,
+                          text=True, timeout=30)
+    assert proc.stdout.strip() == "interrupted", proc.stderr
+    assert wait_for(lambda: not processes_mentioning(marker), 5), processes_mentioning(marker)

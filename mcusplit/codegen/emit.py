@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,9 +35,28 @@ def _llvm_abort_message(stderr: str) -> str:
         m = re.search(r"LLVM ERROR: (.*)", line)
         if m:
             return f"LLVM cannot compile this module: {m.group(1).strip()}"
+        # llvmlite's LLVM is built with assertions: damaged bitcode can trip one while it is read
+        m = re.search(r"([^/\s:]+):(\d+): [^`]*Assertion `(.*)' failed", line)
+        if m:
+            return (f"LLVM aborted reading this module (assertion `{m.group(3)[:80]}` failed at "
+                    f"{m.group(1)}:{m.group(2)}): the module is damaged or not LLVM IR it can read")
     lines = [line for line in stderr.splitlines() if line.strip()]
     tail = lines[-1].strip() if lines else "no message"
     return f"code generation failed: {tail[:200]}"
+
+
+def _run_worker(request: Path, log: Path) -> tuple[int, str]:
+    """The codegen worker (worker.py) on one request, in a child process: (status, its stderr).
+    Forked when this process runs a single thread (`mcusplit cc -c`): the child then starts with
+    this process's imports, llvmlite's included, instead of a new interpreter (about 80 ms a
+    compile, docs/driver.md); a new interpreter otherwise (the build's compile threads)."""
+    if children.can_fork():
+        from . import worker
+
+        returncode = children.fork_call(worker.main, str(request), output=log)
+        return returncode, log.read_text(encoding="utf-8", errors="replace")
+    proc = children.run([sys.executable, "-m", "mcusplit.codegen.worker", str(request)])
+    return proc.returncode, proc.stderr
 
 
 def prepare(ir_path: Path, display: str, core: Core, work: Path, no_split_stack: tuple[str, ...],
@@ -53,14 +71,12 @@ def prepare(ir_path: Path, display: str, core: Core, work: Path, no_split_stack:
     request.write_text(json.dumps({
         "input": str(ir_path), "display": display, "core": core.key, "output": str(prepared),
         "reply": str(reply), "no_split_stack": list(no_split_stack), "big_stack": list(big_stack)}))
-    proc = children.run([sys.executable, "-m", "mcusplit.codegen.worker", str(request)])
-    if proc.returncode == EXIT_REFUSED:
+    returncode, stderr = _run_worker(request, work / f"{ir_path.name}.worker.log")
+    if returncode == EXIT_REFUSED:
         data = json.loads(reply.read_text())
         raise BuildError("; ".join(data["errors"]))
-    if proc.returncode != 0:
-        if proc.returncode < 0 and -proc.returncode in (signal.SIGABRT, signal.SIGSEGV, signal.SIGILL):
-            raise BuildError(_llvm_abort_message(proc.stderr), display)
-        raise BuildError(_llvm_abort_message(proc.stderr), display)
+    if returncode != 0:
+        raise BuildError(_llvm_abort_message(stderr), display)
     data = json.loads(reply.read_text())
     plans = [FunctionPlan(**p) for p in data["plans"]]
     return prepared, plans, data["notes"], {k: data.get(k, {}) for k in ("signatures", "indirect_signatures")}

@@ -130,7 +130,10 @@ def _compile_c(source: Input, inv: Invocation, target: Target, scratch: Path, de
         flags = [*_frontend_flags(target, inv), *(["-x", "c"] if source.path.suffix not in (".c", ".i") else [])]
         includes = build_plan.user_includes(project)
         with _located(display), libc_link.explain_missing(clib, project.libc, core), \
-                ThreadPoolExecutor(max_workers=1) as side:
+                ThreadPoolExecutor(max_workers=2) as side:
+            # while clang runs: llvmlite loads for the codegen child, forked from this process once
+            # these threads are gone (codegen/emit.py)
+            side.submit(_load_llvm)
             # the dependency run beside the compile: a build system asks for it on every file
             deps = side.submit(c_frontend.dependencies, source.path, core, includes, project.defines, flags,
                                dep_flags) if dep_flags else None
@@ -145,6 +148,10 @@ def _compile_c(source: Input, inv: Invocation, target: Target, scratch: Path, de
     for note in result.notes:
         _stderr(note)
     return result.obj
+
+
+def _load_llvm() -> None:
+    import llvmlite.binding  # noqa: F401 - loaded for the forked codegen child
 
 
 @contextmanager
