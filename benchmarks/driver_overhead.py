@@ -1,6 +1,7 @@
 """What `mcusplit cc` costs per compile over plain clang, and per CMake build.
 
     python benchmarks/driver_overhead.py [--files 20] [--board qemu-mps2-an386] [--no-cmake]
+                                         [--compare-with OLD_CHECKOUT]
 
 1. Generates a 20-file C project (loops, structs, a recursive function, libc calls per file) and
    compiles every file, one after the other, with plain clang (zig's, the executable mcusplit
@@ -15,6 +16,8 @@
    assembler); the interpreter's start and the driver's imports are the per-file difference to
    the timed runs above. The three clang passes alone are the floor of this design: no work of
    ours can bring a compile below them.
+   --compare-with times another checkout's driver too, beside the others, file by file (its
+   PYTHONPATH points there): a change to the driver measured side by side in one run.
 2. Builds a copy of examples/cmake-app with cmake and make (-j1): configure, then the two static
    libraries (hal, algo: compiles and ar) with plain clang and with the driver, warm (built once,
    cleaned, its C sources edited, built again and timed); and the whole firmware (the link with
@@ -129,17 +132,31 @@ def per_file(args: argparse.Namespace, work: Path, env: dict[str, str], core_fla
              includes: list[str]) -> None:
     sources = generate(work / "project", args.files)
     common = ["-O2", "-g", "-ffunction-sections", "-fdata-sections"]
-    print(f"{'file':<12} {'clang':>8} {'mcusplit cc':>12} {'ratio':>6}")
+    old_env = None
+    if args.compare_with:
+        old_root = Path(args.compare_with).resolve()
+        old_env = {**env, "PYTHONPATH": f"{old_root}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    print(f"{'file':<12} {'clang':>8} {'mcusplit cc':>12} {'ratio':>6}" + ("  other checkout" if old_env else ""))
     totals = [0.0, 0.0]
+    old_total = 0.0
+    driver = [sys.executable, "-m", "mcusplit.driver", f"--mcusplit-board={args.board}", *common, "-c"]
     for source in sources:
         plain = timed([*ziglang(), "cc", *core_flags, *includes, *common, "-c", source.name,
                        "-o", f"{source.stem}.plain.o"], source.parent, env, source)
-        split = timed([sys.executable, "-m", "mcusplit.driver", f"--mcusplit-board={args.board}", *common, "-c",
-                       source.name, "-o", f"{source.stem}.split.o"], source.parent, env, source)
+        split = timed([*driver, source.name, "-o", f"{source.stem}.split.o"], source.parent, env, source)
         totals[0] += plain
         totals[1] += split
-        print(f"{source.name:<12} {plain:8.3f} {split:12.3f} {split / plain:6.2f}")
-    print(f"{'total':<12} {totals[0]:8.3f} {totals[1]:12.3f} {totals[1] / totals[0]:6.2f}")
+        line = f"{source.name:<12} {plain:8.3f} {split:12.3f} {split / plain:6.2f}"
+        if old_env is not None:
+            old = timed([*driver, source.name, "-o", f"{source.stem}.old.o"], source.parent, old_env, source)
+            old_total += old
+            line += f"  {old:14.3f}"
+        print(line)
+    print(f"{'total':<12} {totals[0]:8.3f} {totals[1]:12.3f} {totals[1] / totals[0]:6.2f}"
+          + (f"  {old_total:14.3f}" if old_env else ""))
+    if old_env is not None:
+        print(f"the other checkout ({args.compare_with}): {old_total / len(sources) * 1000:.0f} ms per file, "
+              f"{old_total / totals[0]:.1f}x clang; this one {totals[1] / len(sources) * 1000:.0f} ms")
     each = [t / len(sources) * 1000 for t in totals]
     print(f"per file: clang {each[0]:.0f} ms, mcusplit cc {each[1]:.0f} ms: mcusplit cc takes "
           f"{totals[1] / totals[0]:.1f}x as long ({each[1] - each[0]:.0f} ms more per file)")
@@ -253,6 +270,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--board", default="qemu-mps2-an386")
     parser.add_argument("--no-cmake", action="store_true")
+    parser.add_argument("--compare-with", metavar="CHECKOUT", help="another checkout's driver, timed beside")
     args = parser.parse_args()
     core = boards.load(args.board).core
     core_flags = ["-target", core.clang_target, f"-mcpu={core.clang_cpu}"]
