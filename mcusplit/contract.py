@@ -69,6 +69,12 @@ def thumb2_modified_immediate(value: int) -> bool:
     return False
 
 
+# Segments are powers of two from 256 B to 64 KiB: the v6-M check compares room >> (shift - 8) with
+# an 8-bit immediate, and the Thumb-2 check's room << (32 - shift) must keep the bits it compares.
+MIN_SEGMENT_SIZE = 256
+MAX_SEGMENT_SIZE = 65536
+
+
 @dataclass(frozen=True)
 class Layout:
     """The pool and the stacks' geometry, as a build makes it and as the analyzer reads it back."""

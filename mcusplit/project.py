@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import config as analysis_config
+from .contract import MAX_SEGMENT_SIZE, MIN_SEGMENT_SIZE
 from .demangle import name_matches
 from .errors import ProjectError
 from .files import read_toml
@@ -164,8 +165,9 @@ def check_name(name: str, where: str) -> str:
 def parse_pool(table: dict, where: str) -> PoolConfig:
     _check_keys(table, {"segment_size", "segments", "reserve", "guard"}, f"{where} [pool]")
     size = _expect(table.get("segment_size", DEFAULT_SEGMENT_SIZE), int, "segment_size", where)
-    if size < 256 or size > 65536 or size & (size - 1):
-        raise ProjectError(f"pool.segment_size must be a power of two from 256 to 65536, got {size}", where)
+    if size < MIN_SEGMENT_SIZE or size > MAX_SEGMENT_SIZE or size & (size - 1):
+        raise ProjectError(f"pool.segment_size must be a power of two from {MIN_SEGMENT_SIZE} to "
+                           f"{MAX_SEGMENT_SIZE}, got {size}", where)
     count = _expect(table.get("segments", DEFAULT_SEGMENTS), int, "segments", where)
     if not 1 <= count <= 4096:
         raise ProjectError(f"pool.segments must be 1..4096, got {count}", where)

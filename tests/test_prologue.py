@@ -93,6 +93,7 @@ def test_frame_larger_than_a_segment_is_refused():
     message = info.value.one_line()
     assert message.startswith("prologues.c:4: function 'large' needs 288 bytes")
     assert "512-byte segment" in message
+    assert "raise pool.segment_size" in message           # a larger segment would hold it
 
 
 @pytest.mark.parametrize("variant, thumb2", [("thumb2", True), ("thumb1", False)])
@@ -107,6 +108,9 @@ def test_frame_of_64_kib_and_more_is_read_whole_and_refused(variant, thumb2):
     message = info.value.one_line()
     assert message.startswith("prologues_huge.c:4: function 'huge' needs 120832 bytes"), message
     assert "internal error" not in message
+    # not "raise pool.segment_size": no segment (at most 64 KiB) holds it
+    assert "no segment can hold it (pool.segment_size is at most 65536)" in message, message
+    assert "raise pool.segment_size" not in message and "big_stack" in message
 
 
 def _small_stub_block(text: str, new: str) -> str:

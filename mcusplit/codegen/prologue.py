@@ -32,10 +32,11 @@ The stub sits just before the function (out of the fall-through path):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import asdict, dataclass, field
 
-from ..contract import MORESTACK_PUSH_MAX, Layout, check_text
+from ..contract import MAX_SEGMENT_SIZE, MORESTACK_PUSH_MAX, Layout, check_text
 from ..errors import BuildError
 from .splitstack import FunctionPlan
 
@@ -223,6 +224,19 @@ def _stub_bytes(thumb2: bool, arg_bytes: int) -> int:
     return (8 if thumb2 else 6) + (2 if arg_bytes else 0)
 
 
+def _way_out(layout: Layout, need: int, args: int, thumb2: bool) -> str:
+    """The advice for a frame no segment of this size holds: a larger segment, if the largest
+    would do; else the function's own stack (no segment can hold it)."""
+    largest = dataclasses.replace(layout, segment_size=MAX_SEGMENT_SIZE)
+    threshold = (largest.thumb2_threshold(need) if thumb2
+                 else largest.thumb1_threshold(need) * largest.thumb1_unit())
+    if threshold <= largest.fresh_room(args) and (thumb2 or largest.thumb1_threshold(need) <= 255):
+        return "raise pool.segment_size in mcusplit.toml or make the frame smaller"
+    return (f"no segment can hold it (pool.segment_size is at most {MAX_SEGMENT_SIZE}): make the frame "
+            "smaller, or opt the function out (no_split_stack) and give it a stack of its own "
+            "([split_stack] big_stack in mcusplit.toml, docs/allowance.md)")
+
+
 def rewrite(text: str, layout: Layout, thumb2: bool, plans: dict[str, FunctionPlan],
             display: str) -> RewriteResult:
     """Rewrite every LLVM split-stack prologue in `text` (one module's assembly)."""
@@ -298,8 +312,8 @@ def rewrite(text: str, layout: Layout, thumb2: bool, plans: dict[str, FunctionPl
             raise BuildError(
                 f"function '{name}' needs {frame} bytes of stack plus the {layout.reserve}-byte reserve"
                 f"{f' and {args} bytes of stack arguments' if args else ''}, more than a "
-                f"{layout.segment_size}-byte segment offers ({fresh} bytes usable); raise "
-                "pool.segment_size in mcusplit.toml or make the frame smaller", where)
+                f"{layout.segment_size}-byte segment offers ({fresh} bytes usable); "
+                + _way_out(layout, need, args, thumb2), where)
         checks.append(FunctionCheck(name, frame, args, need, threshold, variant, where))
 
         # Stub, placed after the function's .p2align so that it ends exactly where the function starts.
