@@ -98,6 +98,20 @@ def test_run_timeout_leaves_no_qemu(forever_elf):
     assert not processes_mentioning(str(forever_elf))
 
 
+def signal_when_a_child_runs(proc: subprocess.Popen, marker: str, sig: int) -> str:
+    """Send `sig` once a child of `proc` runs (a process other than `proc` whose command line names
+    `marker`); its stderr once it has ended."""
+    try:
+        assert wait_for(lambda: any(pid != proc.pid for pid, _ in processes_mentioning(marker))), \
+            "no child started"
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return stderr
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_build_stopped_by_a_signal_leaves_no_compiler(tmp_path, sig):
     """A build stopped while clang runs: no clang/zig/lld/codegen worker left, the old outputs untouched."""
@@ -109,15 +123,7 @@ def test_build_stopped_by_a_signal_leaves_no_compiler(tmp_path, sig):
     (src / "main.c").write_text("int main(void) { return 0; }\n")
     out = tmp_path / "out"
     proc = start("build", str(src), "--board", "qemu-mps2-an386", "-o", str(out), "-j", "2")
-    try:
-        # a child, not mcusplit itself (its own command line names the directory too)
-        assert wait_for(lambda: any(pid != proc.pid for pid, _ in processes_mentioning(str(src)))), \
-            "no compiler started"
-        proc.send_signal(sig)
-        _, stderr = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    stderr = signal_when_a_child_runs(proc, str(src), sig)
     assert proc.returncode == 128 + sig, stderr
     lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("compiling")]
     assert len(lines) == 1 and lines[0].startswith("mcusplit: error:"), stderr
@@ -139,14 +145,7 @@ def test_cc_stopped_by_a_signal_leaves_no_compiler(tmp_path, sig, word):
     proc = subprocess.Popen([sys.executable, "-m", "mcusplit.driver", "--mcusplit-board=qemu-mps2-an386", "-O2",
                              "-c", str(source), "-o", str(obj)], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    try:
-        assert wait_for(lambda: any(pid != proc.pid for pid, _ in processes_mentioning(str(source)))), \
-            "clang never started"
-        proc.send_signal(sig)
-        _, stderr = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    stderr = signal_when_a_child_runs(proc, str(source), sig)
     assert proc.returncode == 128 + sig, stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("mcusplit cc: error:") and word in lines[0], stderr
