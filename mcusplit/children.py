@@ -31,7 +31,6 @@ _lock = threading.RLock()     # re-entrant: the signal handler runs on the main 
 _live: set[subprocess.Popen | _Forked] = set()   # _Forked: fork_call()'s children
 _stopping: int | None = None     # the signal that stops mcusplit, once one came
 _main_starting = False           # the main thread is starting a child: see _starting()
-_handlers_pid = 0                # the process install_signal_handlers() ran in
 GRACE_SECONDS = 2.0        # after SIGTERM, before SIGKILL
 
 
@@ -99,8 +98,13 @@ def spawn(cmd: Sequence[str | Path], **kwargs: Any) -> subprocess.Popen:
     if _stopping is not None:
         raise Interrupted(_stopping)
     with _starting():
-        proc = subprocess.Popen([str(c) for c in cmd], start_new_session=True, **kwargs)
-    _register(proc)
+        try:
+            proc = subprocess.Popen([str(c) for c in cmd], start_new_session=True, **kwargs)
+        except BaseException:
+            if _stopping is not None:      # the signal, not the failed start, is what ends us
+                raise Interrupted(_stopping) from None
+            raise
+        _register(proc)
     if _stopping is not None:          # a signal came while it started: it is ended, now say so
         end(proc)
         raise Interrupted(_stopping)
@@ -110,9 +114,10 @@ def spawn(cmd: Sequence[str | Path], **kwargs: Any) -> subprocess.Popen:
 @contextlib.contextmanager
 def _starting() -> Iterator[None]:
     """While the main thread starts a child, a signal must not raise: raised inside Popen (it waits
-    for the exec) or between fork() and the registration, it would leave the new child running
-    unregistered, which nothing ends (found by tests/test_children.py, which signals as soon as
-    the child exists). The handler records the signal; the caller ends the child and raises."""
+    for the exec) or before the registration, it would leave the new child running unregistered,
+    which nothing ends (found by tests/test_children.py, which signals as soon as the child
+    exists). The handler records the signal; the caller ends the child and raises. (fork_call
+    blocks the signals instead: it must also keep them from the child until it resets them.)"""
     global _main_starting
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -191,67 +196,121 @@ class _Forked:
         return self.returncode
 
 
-def can_fork() -> bool:
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP held until the block ends (in the main thread; other threads do
+    not get them): for outputs that must all be in place, or none. A signal that came meanwhile
+    is handled when the block ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _threads() -> int:
+    """Threads of this process as the kernel counts them (a thread Python has joined may still be
+    exiting in the C library); Python's count where /proc is not there."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def can_fork(wait: float = 0.0) -> bool:
     """fork() is safe only while this process runs one thread: a lock another thread held at the
-    fork (the allocator's, the import lock) stays held forever in the child."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    fork (the allocator's, the dynamic loader's, the import lock) stays held forever in the child.
+    wait: seconds to give threads Python has joined to finish exiting."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    deadline = time.monotonic() + wait
+    while _threads() != 1:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.001)
+    return True
 
 
 def fork_call(fn: Callable[..., int], *args: Any, output: Path) -> int:
     """Run fn(*args) in a forked child, in a process group of its own and registered like every
     child; its stdout and stderr go to `output`. Returns the child's status as Popen.returncode
-    does (negative: the signal that ended it, e.g. an LLVM abort). For work that may abort the
-    process: the child has this process's imports already, so it costs no interpreter start."""
+    does (0..255 from fn's return or SystemExit; negative: the signal that ended it, e.g. an LLVM
+    abort). For work that may abort the process: the child has this process's imports already, so
+    it costs no interpreter start. Call it only when can_fork() says so.
+
+    SIGINT, SIGTERM and SIGHUP are blocked from before the fork until the child is registered (in
+    the parent) or has its default handlers back (in the child): a signal in between would leave
+    the child unregistered, or run mcusplit's handlers, or the caller's code, inside the child."""
     if _stopping is not None:
         raise Interrupted(_stopping)
-    if not can_fork():
+    if _threads() != 1:
         raise RuntimeError("fork_call from a process running several threads")
-    out_fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with _starting():
-        pid = os.fork()
-        if pid != 0:
-            os.close(out_fd)
-            with contextlib.suppress(OSError):          # either side may set the group first
-                os.setpgid(pid, pid)
-            child = _Forked(pid)
-            _register(child)
-    if pid == 0:                                # the child: never returns into the caller's code
-        code = 70
-        try:
-            os.setpgid(0, 0)
-            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-                signal.signal(sig, signal.SIG_DFL)
-            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-            os.dup2(out_fd, 1)
-            os.dup2(out_fd, 2)
-            # faulthandler (pytest, PYTHONFAULTHANDLER) writes to the stderr it saved: the parent's
-            faulthandler.disable()
-            # fresh streams: the inherited ones may hold the parent's unwritten output
-            sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
-            sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-            code = fn(*args)
-        except BaseException:                   # the child reports, then exits
-            with contextlib.suppress(BaseException):
-                traceback.print_exc()
-        finally:
-            with contextlib.suppress(BaseException):
-                sys.stdout.flush()
-                sys.stderr.flush()
-            os._exit(code if isinstance(code, int) else 70)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    child: _Forked | None = None
+    unblocked = False
     try:
-        if _stopping is not None:      # a signal came while it started: _register ended it
-            raise Interrupted(_stopping)
+        out_fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            pid = os.fork()
+            if pid == 0:
+                _forked_child(fn, args, out_fd, mask)         # never returns
+            child = _Forked(pid)
+            with contextlib.suppress(OSError):              # either side may set the group first
+                os.setpgid(pid, pid)
+            _register(child)
+        finally:
+            os.close(out_fd)
+        unblocked = True
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)    # a signal held meanwhile is handled here
         return child.wait()
     finally:
-        if child.poll() is None:
-            _end(child)
-        _unregister(child)
+        if child is not None:
+            if child.poll() is None:
+                _end(child)
+            _unregister(child)
+        if not unblocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _forked_child(fn: Callable[..., int], args: tuple, out_fd: int, mask: set) -> None:
+    """The child of fork_call: its own streams and group, default signal handling, fn, exit. Never
+    returns into the caller's code, whatever happens."""
+    code = 70
+    try:
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_DFL)
+        os.dup2(out_fd, 1)
+        os.dup2(out_fd, 2)
+        # fresh streams first: the inherited ones hold the parent's unwritten output and fds
+        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+        # faulthandler (pytest, PYTHONFAULTHANDLER) writes to the stderr it saved: the parent's
+        faulthandler.disable()
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.setpgid(0, 0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        result = fn(*args)
+        code = result if isinstance(result, int) and 0 <= result <= 255 else 70
+    except SystemExit as exc:
+        code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) and 0 <= exc.code <= 255 else 70
+    except BaseException:                   # the child reports, then exits
+        with contextlib.suppress(BaseException):
+            traceback.print_exc()
+    finally:
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
 
 
 def _on_signal(signum: int, frame: object) -> None:
     global _stopping
-    if os.getpid() != _handlers_pid:   # a fork_call() child before it reset its handlers
-        os._exit(128 + signum)
     with _lock:
         _stopping = signum
     # Ending the children first also releases worker threads blocked on them, so the main thread's
@@ -264,11 +323,9 @@ def _on_signal(signum: int, frame: object) -> None:
 def install_signal_handlers() -> None:
     """SIGINT, SIGTERM and SIGHUP (the terminal went away) end the children and raise Interrupted
     in the main thread."""
-    global _handlers_pid
     if threading.current_thread() is not threading.main_thread():
         return
-    _handlers_pid = os.getpid()
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for sig in STOP_SIGNALS:
         signal.signal(sig, _on_signal)
 
 
@@ -281,7 +338,7 @@ def install_worker_signal_handlers() -> None:
     """For worker processes (a ProcessPoolExecutor's initializer): SIGINT, SIGTERM and SIGHUP end
     the worker's children and then the worker itself. Raising, as in the main process, would not
     do: the pool catches the exception, reports it as the work item's result and takes the next one."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for sig in STOP_SIGNALS:
         signal.signal(sig, _worker_on_signal)
 
 

@@ -84,11 +84,15 @@ def store(entry: str, source: Path, suffix: str = ".o") -> None:
         pass                               # a read-only or full cache only costs speed
 
 
-def atomic_copy(source: Path, target: Path) -> None:
+def atomic_copy(source: Path, target: Path, mode: int | None = None) -> None:
+    """Copy under a temporary name beside target, then rename: target is the old file or the
+    whole new one. mode: the permissions, set before the rename (mkstemp makes 0600)."""
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     os.close(fd)
     try:
         shutil.copyfile(source, temporary)
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -176,17 +176,22 @@ def test_fuzz_stopped_by_sigterm_leaves_no_worker_or_child(tmp_path):
 
 
 SIGNAL_WHILE_STARTING = r"""
-import os, signal, sys
+import os, signal, sys, time
+from pathlib import Path
 from mcusplit import children
 children.install_signal_handlers()
 def tell_parent():                      # in the child, after fork, before exec: Popen is waiting
     os.kill(os.getppid(), signal.SIGTERM)
+registered = children._Forked.__init__
+def signal_at_registration(self, pid):  # in the parent, between fork() and the registration
+    signal.raise_signal(signal.SIGTERM)
+    registered(self, pid)
 try:
     if sys.argv[1] == "spawn":
         children.spawn([sys.executable, "-c", "import time; time.sleep(60)", sys.argv[2]], preexec_fn=tell_parent)
     else:
-        children.fork_call(lambda: os.kill(os.getppid(), signal.SIGTERM) or __import__("time").sleep(60),
-                           output=__import__("pathlib").Path(sys.argv[2]))
+        children._Forked.__init__ = signal_at_registration
+        children.fork_call(time.sleep, 60, output=Path(sys.argv[2]))
 except children.Interrupted:
     print("interrupted")
 """
@@ -196,7 +201,8 @@ except children.Interrupted:
 def test_a_signal_while_a_child_starts_ends_that_child(tmp_path, how):
     """A signal that comes while the main thread is starting a child (Popen waits for its exec;
     fork_call registers after fork) was raised there and left the new child running, unregistered:
-    the child here signals its parent at exactly that moment."""
+    here it comes at exactly that moment (the spawned child signals its parent before its exec;
+    the fork's parent signals itself where it registers the child)."""
     marker = str(tmp_path / "starting-unique")
     proc = subprocess.run([sys.executable, "-c", SIGNAL_WHILE_STARTING, how, marker], cwd=ROOT, capture_output=True,
                           text=True, timeout=30)

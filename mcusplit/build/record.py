@@ -6,12 +6,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import signal
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import children
 from ..boards import Board
 from ..codegen.prologue import FunctionCheck
 from ..codegen.splitstack import FunctionPlan
@@ -105,20 +104,14 @@ OUTPUTS = (".elf", ".map", ".bin", ".hex", ".build.json")
 
 def publish(plan: BuildPlan, staged: BuildResult, elf: Path | None = None) -> BuildResult:
     """Move the complete output set from the stage into the output directory, with SIGINT and
-    SIGTERM held until every file is in place (each move is an atomic rename on one file system).
+    SIGTERM (and SIGHUP) held until every file is in place (each move is an atomic rename on one file system).
     elf: where the ELF goes when its name is not <name>.elf (mcusplit cc -o app)."""
     moves = [(plan.stage / f"{plan.name}{suffix}", plan.out_dir / f"{plan.name}{suffix}") for suffix in OUTPUTS]
     if elf is not None:
         moves[0] = (moves[0][0], elf)
-    held = {signal.SIGINT, signal.SIGTERM}
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if in_main else None
-    try:
+    with children.signals_held():
         for source, target in moves:
             os.replace(source, target)
-    finally:
-        if previous is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     final = {suffix: target for (_, target), suffix in zip(moves, OUTPUTS, strict=True)}
     return dataclasses.replace(staged, elf=final[".elf"], map=final[".map"], bin=final[".bin"], hex=final[".hex"],
                                info=final[".build.json"])

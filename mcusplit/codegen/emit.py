@@ -50,7 +50,7 @@ def _run_worker(request: Path, log: Path) -> tuple[int, str]:
     Forked when this process runs a single thread (`mcusplit cc -c`): the child then starts with
     this process's imports, llvmlite's included, instead of a new interpreter (about 80 ms a
     compile, docs/driver.md); a new interpreter otherwise (the build's compile threads)."""
-    if children.can_fork():
+    if children.can_fork(wait=0.1):       # threads the caller joined may take a moment to exit
         from . import worker
 
         returncode = children.fork_call(worker.main, str(request), output=log)

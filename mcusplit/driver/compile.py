@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import objcache, sigsection
+from .. import children, objcache, sigsection
 from ..build import compile as build_compile
 from ..build import plan as build_plan
 from ..codegen.emit import ModuleResult, compile_module
@@ -55,10 +55,9 @@ def install(made: Path, target: Path) -> None:
     compiler's output gets (0666 less the umask), not the temporary file's 0600."""
     if not target.parent.is_dir():
         raise BuildError("cannot write the output: its directory does not exist", str(target))
-    objcache.atomic_copy(made, target)
     umask = os.umask(0)
     os.umask(umask)
-    target.chmod(0o666 & ~umask)
+    objcache.atomic_copy(made, target, mode=0o666 & ~umask)
 
 
 def module_record(result: ModuleResult, display: str, core: Core, layout: Layout) -> dict:
@@ -111,9 +110,10 @@ def compile_source(source: Input, inv: Invocation, target: Target, output: Path)
             made = _compile_c(source, inv, target, scratch, dep_flags)
             if inv.mode == "assembly":
                 made = made.with_suffix(".s")          # the rewritten assembly assemble() wrote
-        if dep is not None:
-            install(dep, args_mod.dep_file_for(inv, output))
-        install(made, output)
+        with children.signals_held():     # the object and its dependency file: both or neither
+            install(made, output)
+            if dep is not None:
+                install(dep, args_mod.dep_file_for(inv, output))
     return output
 
 
