@@ -307,6 +307,10 @@ def test_compile_and_link_in_one_command_with_assembly_and_an_archive(tmp_path):
     assert result.report.stats["splits"] > 0                                 # 11 frames of 300 B: split
     record = json.loads((tmp_path / "app.build.json").read_text())
     assert any(c["name"] == "deep" for c in record["checks"])
+    # sources compiled by the link's command are named by their source: their objects are gone
+    linked = record["link"]["objects"]
+    assert str(tmp_path / "main.c") in linked and str(tmp_path / "twice.S") in linked, linked
+    assert not [o for o in linked if "mcusplit-cc-link" in o], linked
 
 
 @pytest.mark.slow

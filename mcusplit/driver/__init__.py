@@ -67,15 +67,17 @@ def run(inv: Invocation) -> int:
     target = target_mod.resolve(inv, link_mod.output_name(output), need_board=True)
     with tempfile.TemporaryDirectory(prefix="mcusplit-cc-link-") as scratch:
         inputs: list[Path] = []
+        compiled_from: dict[Path, Path] = {}
         for index, item in enumerate(inv.inputs):
             if item.compiled:
                 # compile-and-link in one command: the objects are temporary, as with GCC
                 obj = Path(scratch) / f"{index}-{item.path.stem}.o"
                 compile_mod.compile_source(item, inv, target, obj)
                 inputs.append(obj)
+                compiled_from[obj] = item.path
             else:
                 inputs.append(item.path)
-        result = link_mod.link(inv, target, inputs, output)
+        result = link_mod.link(inv, target, inputs, output, compiled_from)
     if inv.map_file is not None:
         compile_mod.install(result.map, inv.map_file)
     for note in result.notes:

@@ -102,8 +102,11 @@ def _library_paths(inv: Invocation) -> list[Path]:
     return found
 
 
-def link(inv: Invocation, target: Target, inputs: list[Path], output: Path) -> BuildResult:
-    """inputs: objects and archives in command-line order (sources already compiled)."""
+def link(inv: Invocation, target: Target, inputs: list[Path], output: Path,
+         compiled_from: dict[Path, Path] | None = None) -> BuildResult:
+    """inputs: objects and archives in command-line order (sources already compiled).
+    compiled_from: the temporary objects of sources compiled by the same command, and their
+    sources: the record names the source (the object is gone once the command ends)."""
     started = time.monotonic()
     assert target.board is not None
     for path in inputs:
@@ -129,6 +132,9 @@ def link(inv: Invocation, target: Target, inputs: list[Path], output: Path) -> B
             plans=[FunctionPlan(**p) for r in records for p in r["plans"]] + compiled.plans,
             checks=[FunctionCheck(**c) for r in records for c in r["checks"]] + compiled.checks,
             elided=[FunctionCheck(**c) for r in records for c in r["elided"]] + compiled.elided)
+        if compiled_from:
+            named = {o.resolve(): source.absolute() for o, source in compiled_from.items()}
+            compiled = dataclasses.replace(compiled, objects=[named.get(o, o) for o in compiled.objects])
         notes = build_mod.check_names(plan, compiled)
         after = postlink.run(plan, elf, uses_tasks, say)
         staged = record.write(plan, compiled, after, elf, notes + after.notes, time.monotonic() - started)
