@@ -513,3 +513,36 @@ def test_bitcode_that_aborts_llvm_costs_the_codegen_child_only(tmp_path, command
     if _llvmlite_aborts_on(damaged):            # the llvmlite this project pins: it does
         assert "LLVM aborted reading this module (assertion `" in lines[0], lines[0]
     assert not (tmp_path / "damaged.o").exists() and not list(tmp_path.glob("out/*.elf"))
+
+
+def _csmith_seeds() -> list[int]:
+    """MCUSPLIT_CC_EQ_SEEDS="1-30" widens the sample (docs/driver.md quotes such a run)."""
+    text = os.environ.get("MCUSPLIT_CC_EQ_SEEDS", "6,7")
+    seeds: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        seeds += range(int(low), int(high or low) + 1)
+    return seeds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", _csmith_seeds())
+def test_cc_makes_the_image_build_makes_of_a_csmith_program(tmp_path, seed):
+    """Issue 14 item 2 on code nobody here wrote: a Csmith program (picolibc's printf, many globals
+    and pointers) linked by `mcusplit cc` and built by `mcusplit build` from the same mcusplit.toml:
+    the same .bin, byte for byte."""
+    csmith_path = require_tool("csmith", "csmith libcsmith-dev")
+    from mcusplit.fuzz import csmith as csmith_mod
+
+    program = subprocess.run([csmith_path, "--seed", str(seed), *csmith_mod.OPTIONS], capture_output=True, text=True,
+                             check=True).stdout
+    (tmp_path / "prog.c").write_text(program)
+    config = tmp_path / "mcusplit.toml"
+    config.write_text(f'[project]\nname = "prog"\ninclude_dirs = ["{csmith_mod.CSMITH_INCLUDE}"]\ncflags = ["-w"]\n'
+                      "[pool]\nsegment_size = 2048\nsegments = 6\n")
+    board = "qemu-mps2-an386"
+    built = build.build(project.load(tmp_path), boards.load(board), tmp_path / "build")
+    (tmp_path / "cc").mkdir()
+    cc(f"--mcusplit-board={board}", f"--mcusplit-config={config}", f"-I{csmith_mod.CSMITH_INCLUDE}", "-w",
+       tmp_path / "prog.c", "-o", tmp_path / "cc" / "prog.elf")
+    assert (tmp_path / "cc" / "prog.bin").read_bytes() == built.bin.read_bytes()
