@@ -73,14 +73,7 @@ def start(*args: str) -> subprocess.Popen:
                                                (signal.SIGHUP, 129, "hung up")])
 def test_run_stopped_by_a_signal_leaves_no_qemu(forever_elf, sig, status, word):
     proc = start("run", str(forever_elf), "--board", "qemu-mps2-an386", "--timeout", "120")
-    try:
-        assert wait_for(lambda: any("qemu-system-arm" in c for _, c in processes_mentioning(str(forever_elf)))), \
-            "QEMU never started"
-        proc.send_signal(sig)
-        _, stderr = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    stderr = signal_when_a_child_runs(proc, str(forever_elf), sig, "qemu-system-arm")
     assert proc.returncode == status, stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("mcusplit: error:") and word in lines[0], stderr
@@ -98,12 +91,12 @@ def test_run_timeout_leaves_no_qemu(forever_elf):
     assert not processes_mentioning(str(forever_elf))
 
 
-def signal_when_a_child_runs(proc: subprocess.Popen, marker: str, sig: int) -> str:
+def signal_when_a_child_runs(proc: subprocess.Popen, marker: str, sig: int, program: str = "") -> str:
     """Send `sig` once a child of `proc` runs (a process other than `proc` whose command line names
-    `marker`); its stderr once it has ended."""
+    `marker`, and `program` if given); its stderr once it has ended."""
     try:
-        assert wait_for(lambda: any(pid != proc.pid for pid, _ in processes_mentioning(marker))), \
-            "no child started"
+        assert wait_for(lambda: any(pid != proc.pid and program in command
+                                    for pid, command in processes_mentioning(marker))), f"no child {program} started"
         proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=30)
     finally:
