@@ -146,6 +146,27 @@ def test_cc_stopped_by_a_signal_leaves_no_compiler(tmp_path, sig, word):
     assert not obj.exists()
 
 
+def test_cc_preprocessing_stopped_by_sigterm_leaves_no_clang(tmp_path):
+    """`mcusplit cc -E` runs clang with its stdout as ours (the preprocessed text goes where the build
+    system reads it). It did so with subprocess.run, past children.py: on SIGTERM it killed zig's
+    driver but not the clang under it, which ran on for seconds after mcusplit-cc had exited. A
+    macro that doubles 22 times keeps clang busy for about 9 s."""
+    source = tmp_path / "slow-unique-macros.c"
+    doubling = "".join(f"#define A{i}(x) A{i - 1}(x) A{i - 1}(x)\n" for i in range(1, 23))
+    source.write_text("#define A0(x) x x\n" + doubling + "A22(int a;)\n")
+    out = tmp_path / "slow.i"
+    # stdout not a pipe: the clang left behind held it open, so reading it waited for clang
+    proc = subprocess.Popen([sys.executable, "-m", "mcusplit.driver", "--mcusplit-board=qemu-mps2-an386", "-E",
+                             str(source), "-o", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    stderr = signal_when_a_child_runs(proc, str(source), signal.SIGTERM)
+    assert proc.returncode == 143, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "terminated (SIGTERM)" in lines[0], stderr
+    assert wait_for(lambda: not processes_mentioning(str(source)), 2), processes_mentioning(str(source))
+    assert not out.exists()
+
+
 def test_fuzz_stopped_by_sigterm_leaves_no_worker_or_child(tmp_path):
     """`mcusplit fuzz` runs packs in worker processes: SIGTERM ends the workers and what they run
     (clang, QEMU, host programs), not just the main process."""

@@ -209,7 +209,12 @@ def preprocess(inv: Invocation, target: Target) -> None:
             if inv.output is not None:          # complete or untouched, as every output
                 cmd += ["-o", str(made)]
             try:
-                proc = subprocess.run(cmd, stdout=None, stderr=subprocess.PIPE, text=True)
+                # through children like every tool (its group ends with us); stdout is ours: -E
+                # without -o writes the preprocessed text where the build system reads it
+                with children.popen(cmd, stdin=subprocess.DEVNULL, stdout=None, stderr=subprocess.PIPE,
+                                    text=True) as child:
+                    _, stderr = child.communicate()
+                    proc = subprocess.CompletedProcess(cmd, child.returncode, None, stderr)
             except OSError as exc:
                 raise ToolError(f"cannot run {cmd[0]}: {exc}") from None
             if proc.returncode != 0:
