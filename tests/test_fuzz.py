@@ -345,3 +345,18 @@ def test_triage_makes_ram_tables_truthful():
         stored = [re.search(rf"    {name}\[{i}\] = (\w+);", truthful).group(1) for i in range(int(n))]
         assert initial == ", ".join(stored)
     assert truthful != p.source
+
+
+def test_a_build_error_is_kept_by_its_message_not_its_kind():
+    """Reducing own seed 316 kept a candidate whose build failed for another reason (a name the
+    reduction had removed): both are of the kind "build error". The shrinker and the regression
+    test compare the message without its paths and numbers."""
+    from mcusplit.fuzz.shrink import error_core
+
+    saved = ("/tmp/a/proj/programs/fz316.c:0: 'fz316_f14' runs code whose stack use the analysis cannot bound: "
+             "no instruction here (data, or code the decoder cannot read) (/tmp/a/proj/programs/fz316.c:0)")
+    again = saved.replace("/tmp/a/", "/tmp/other-dir/")
+    broken = ("/tmp/b/proj/fzpack_programs.c: /tmp/b/proj/programs/fz316.c:78:80: use of undeclared identifier "
+              "'fz316_irq_n'")
+    assert error_core(saved) == error_core(again) != error_core(broken)
+    assert error_core(broken) == "use of undeclared identifier 'fz#_irq_n'"

@@ -39,10 +39,14 @@ BUDGET = 1200.0                    # seconds of reduction, by default
 
 @dataclass
 class Target:
-    """The failure to keep: its kind, the build it happened in (split, plain, full, tasks) and where."""
+    """The failure to keep: its kind, the build it happened in (split, plain, full, tasks) and where.
+    message: for a build error, the core of its message (error_core): any build error is of the
+    kind "build error", and a reduction that breaks the program (an undeclared name) must not pass
+    for the failure sought (found reducing own seed 316: the candidate kept was a compile error)."""
     board: Board
     kind: str
     variant: str
+    message: str | None = None
 
     @property
     def build(self) -> str:
@@ -60,6 +64,13 @@ class Target:
 BROKEN = {verdict.OUTPUT, verdict.CRASH, verdict.EXIT, verdict.STATE, verdict.TIMEOUT, verdict.BUILD, verdict.TOOL}
 
 
+def error_core(detail: str) -> str:
+    """A build error's message without where it happened: after the last `file.c:LINE: ` (the
+    program's path is a temporary directory's), before the first ` (`, numbers as `#`."""
+    core = re.split(r"\.[ch]:\d+(?::\d+)?: ", detail)[-1].split(" (", 1)[0]
+    return re.sub(r"\d+", "#", core).strip()
+
+
 def still_fails(program: Program, target: Target, work: Path) -> bool:
     try:
         return _still_fails(program, target, work)
@@ -72,7 +83,8 @@ def _still_fails(program: Program, target: Target, work: Path) -> bool:
     if not ok.ok or not any(line.startswith(f"fz {program.name} checksum=") for line in ok.lines):
         return False
     result = run_pack([program], target.board, work / "pack", target.options())
-    same = [f for f in result.failures if f.kind == target.kind and f.variant.split("/")[0] == target.build]
+    same = [f for f in result.failures if f.kind == target.kind and f.variant.split("/")[0] == target.build
+            and (target.message is None or error_core(f.detail) == target.message)]
     elsewhere = [f for f in result.failures if f.variant.split("/")[0] != target.build and f.kind in BROKEN]
     return bool(same) and not elsewhere
 
@@ -362,7 +374,8 @@ def shrink_and_save(generator: str, seed: int, failure: verdict.Failure, budget:
                     directory: Path | None, say: Callable[[str], None] | None = None) -> Saved:
     from .. import boards
 
-    target = Target(boards.load(failure.board), failure.kind, failure.variant)
+    message = error_core(failure.detail) if failure.kind == verdict.BUILD else None
+    target = Target(boards.load(failure.board), failure.kind, failure.variant, message)
     reduction = reduce(_generate(generator, seed), target, budget, say)
     case = save_regression(reduction.program, target, failure.detail, xfail, directory or REGRESSIONS,
                            note=f"reduced from {reduction.lines_before} to {reduction.lines_after} lines")
