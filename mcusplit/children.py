@@ -153,11 +153,13 @@ def popen(cmd: Sequence[str | Path], **kwargs: Any) -> Iterator[subprocess.Popen
 
 
 def run(cmd: Sequence[str | Path], *, timeout: float | None = None, text: bool = True,
-        cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        cwd: Path | None = None, env: dict[str, str] | None = None,
+        capture_stdout: bool = True) -> subprocess.CompletedProcess:
     """Like subprocess.run(capture_output=True), with the child in its own, always-ended group.
-    A timeout raises subprocess.TimeoutExpired after the group is ended."""
-    with popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text,
-               cwd=cwd, env=env) as proc:
+    A timeout raises subprocess.TimeoutExpired after the group is ended. capture_stdout=False: the
+    child writes to our stdout (`mcusplit cc -E` without -o); stdout is then None."""
+    with popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE if capture_stdout else None,
+               stderr=subprocess.PIPE, text=text, cwd=cwd, env=env) as proc:
         stdout, stderr = proc.communicate(timeout=timeout)
         return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 

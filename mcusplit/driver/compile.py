@@ -19,7 +19,6 @@ import dataclasses
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -211,10 +210,7 @@ def preprocess(inv: Invocation, target: Target) -> None:
             try:
                 # through children like every tool (its group ends with us); stdout is ours: -E
                 # without -o writes the preprocessed text where the build system reads it
-                with children.popen(cmd, stdin=subprocess.DEVNULL, stdout=None, stderr=subprocess.PIPE,
-                                    text=True) as child:
-                    _, stderr = child.communicate()
-                    proc = subprocess.CompletedProcess(cmd, child.returncode, None, stderr)
+                proc = children.run(cmd, capture_stdout=False)
             except OSError as exc:
                 raise ToolError(f"cannot run {cmd[0]}: {exc}") from None
             if proc.returncode != 0:
