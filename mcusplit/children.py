@@ -311,6 +311,14 @@ def _forked_child(fn: Callable[..., int], args: tuple, out_fd: int, mask: set) -
         os._exit(code)
 
 
+def stopped(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """What ended us, for the one line the CLI and mcusplit-cc print: ("terminated (SIGTERM)", 143)
+    for Interrupted(SIGTERM); a plain KeyboardInterrupt is SIGINT's."""
+    signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+    what = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}.get(signum, "interrupted")
+    return f"{what} ({signal.Signals(signum).name})", 128 + signum
+
+
 def _on_signal(signum: int, frame: object) -> None:
     global _stopping
     with _lock:

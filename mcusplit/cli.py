@@ -50,9 +50,8 @@ def guarded(fn):
         except KeyboardInterrupt as exc:
             # Ctrl-C or SIGTERM: the children are already ended (children.py); say so on one line.
             children.stop_all()
-            signum = exc.signum if isinstance(exc, children.Interrupted) else signal.SIGINT
-            what = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}.get(signum, "interrupted")
-            _fail(f"{what} ({signal.Signals(signum).name}); outputs left as they were", 128 + signum)
+            what, status = children.stopped(exc)
+            _fail(f"{what}; outputs left as they were", status)
         except Exception as exc:
             if os.environ.get("MCUSPLIT_DEBUG"):
                 traceback.print_exc()

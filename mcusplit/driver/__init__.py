@@ -93,8 +93,6 @@ def run(inv: Invocation) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """The console script: one line on stderr and a non-zero status for every failure."""
-    import signal
-
     from .. import children
 
     argv = sys.argv[1:] if argv is None else argv
@@ -108,11 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt as exc:
         children.stop_all()
-        signum = exc.signum if isinstance(exc, children.Interrupted) else signal.SIGINT
-        what = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}.get(signum, "interrupted")
-        print(f"mcusplit cc: error: {what} ({signal.Signals(signum).name}); outputs left as they were",
-              file=sys.stderr)
-        return 128 + signum
+        what, status = children.stopped(exc)
+        print(f"mcusplit cc: error: {what}; outputs left as they were", file=sys.stderr)
+        return status
     except BrokenPipeError:                # a reader (| head) went away: as a C program would, quietly
         import os
 
