@@ -224,13 +224,21 @@ def _stub_bytes(thumb2: bool, arg_bytes: int) -> int:
     return (8 if thumb2 else 6) + (2 if arg_bytes else 0)
 
 
+def _threshold_bytes(layout: Layout, need: int, thumb2: bool) -> int | None:
+    """The room the check demands for `need` bytes, as its encoding can state it; None where the
+    v6-M check's 8-bit immediate cannot (more than 255 units)."""
+    if thumb2:
+        return layout.thumb2_threshold(need)
+    units = layout.thumb1_threshold(need)
+    return units * layout.thumb1_unit() if units <= 255 else None
+
+
 def _way_out(layout: Layout, need: int, args: int, thumb2: bool) -> str:
     """The advice for a frame no segment of this size holds: a larger segment, if the largest
     would do; else the function's own stack (no segment can hold it)."""
     largest = dataclasses.replace(layout, segment_size=MAX_SEGMENT_SIZE)
-    threshold = (largest.thumb2_threshold(need) if thumb2
-                 else largest.thumb1_threshold(need) * largest.thumb1_unit())
-    if threshold <= largest.fresh_room(args) and (thumb2 or largest.thumb1_threshold(need) <= 255):
+    threshold = _threshold_bytes(largest, need, thumb2)
+    if threshold is not None and threshold <= largest.fresh_room(args):
         return "raise pool.segment_size in mcusplit.toml or make the frame smaller"
     return (f"no segment can hold it (pool.segment_size is at most {MAX_SEGMENT_SIZE}): make the frame "
             "smaller, or opt the function out (no_split_stack) and give it a stack of its own "
@@ -296,18 +304,15 @@ def rewrite(text: str, layout: Layout, thumb2: bool, plans: dict[str, FunctionPl
         counter += 1
         stub = f".Lmcusplit_stub{counter}"
         body = f".Lmcusplit_body{counter}"
+        encodable = _threshold_bytes(layout, need, thumb2)
+        threshold = fresh + 1 if encodable is None else encodable     # None: reported as too large below
         if thumb2:
-            threshold = layout.thumb2_threshold(need)
             variant = "thumb2"
             check = check_text(layout, variant, threshold, stub)
         else:
-            units = layout.thumb1_threshold(need)
-            threshold = units * layout.thumb1_unit()
-            if units > 255:
-                threshold = fresh + 1   # reported as too large below
             short = plan is not None and plan.core_arg_words <= 3
             variant = "thumb1-short" if short else "thumb1-long"
-            check = check_text(layout, variant, units, stub)
+            check = check_text(layout, variant, layout.thumb1_threshold(need), stub)
         if threshold > fresh:
             raise BuildError(
                 f"function '{name}' needs {frame} bytes of stack plus the {layout.reserve}-byte reserve"
