@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from mcusplit import boards
-from mcusplit.fuzz import shrink, verdict
+from mcusplit.fuzz import shrink
 from mcusplit.fuzz.runner import run_pack
 
 from .conftest import require
@@ -33,13 +33,12 @@ def test_regression(case, tmp_path):
     for tool in ("gcc", "qemu-system-arm"):
         require(None if shutil.which(tool) else f"{tool} is not installed")
     program, data = shrink.load_regression(case)
-    target = shrink.Target(boards.load(data["board"]), data["kind"], data["variant"])
+    target = shrink.Target.of(boards.load(data["board"]), data["kind"], data["variant"], data["detail"])
     result = run_pack([program], target.board, tmp_path, target.options())
-    same = [f for f in result.failures if f.kind == target.kind and f.variant.split("/")[0] == target.build]
+    same = target.same_build(result.failures)
     # a build error is the one saved only with the same message: any build error has that kind
     # (a compile error of a broken program included), and must not count as the known failure
-    saved = shrink.error_core(data["detail"]) if target.kind == verdict.BUILD else None
-    known = [f for f in same if saved is None or shrink.error_core(f.detail) == saved]
+    known = target.matching(result.failures)
     assert len(known) == len(same), "\n".join(f.one_line() for f in same if f not in known)
     # What shows the program broken in the other builds (in its own build, the failure may come with
     # its consequences: an overflow that changed the result also broke a canary).

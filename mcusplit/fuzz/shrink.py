@@ -48,9 +48,22 @@ class Target:
     variant: str
     message: str | None = None
 
+    @classmethod
+    def of(cls, board: Board, kind: str, variant: str, detail: str) -> Target:
+        """The target of a failure as seen (a build error keeps its message's core)."""
+        return cls(board, kind, variant, error_core(detail) if kind == verdict.BUILD else None)
+
     @property
     def build(self) -> str:
         return self.variant.split("/")[0]
+
+    def same_build(self, failures: list[verdict.Failure]) -> list[verdict.Failure]:
+        """Failures of this kind in this build, whatever their message."""
+        return [f for f in failures if f.kind == self.kind and f.variant.split("/")[0] == self.build]
+
+    def matching(self, failures: list[verdict.Failure]) -> list[verdict.Failure]:
+        """The failure sought: this kind in this build, and for a build error the same message."""
+        return [f for f in self.same_build(failures) if self.message is None or error_core(f.detail) == self.message]
 
     def options(self) -> Options:
         """The builds and runs this failure needs (the split build's runs are the reference)."""
@@ -83,8 +96,7 @@ def _still_fails(program: Program, target: Target, work: Path) -> bool:
     if not ok.ok or not any(line.startswith(f"fz {program.name} checksum=") for line in ok.lines):
         return False
     result = run_pack([program], target.board, work / "pack", target.options())
-    same = [f for f in result.failures if f.kind == target.kind and f.variant.split("/")[0] == target.build
-            and (target.message is None or error_core(f.detail) == target.message)]
+    same = target.matching(result.failures)
     elsewhere = [f for f in result.failures if f.variant.split("/")[0] != target.build and f.kind in BROKEN]
     return bool(same) and not elsewhere
 
@@ -374,8 +386,7 @@ def shrink_and_save(generator: str, seed: int, failure: verdict.Failure, budget:
                     directory: Path | None, say: Callable[[str], None] | None = None) -> Saved:
     from .. import boards
 
-    message = error_core(failure.detail) if failure.kind == verdict.BUILD else None
-    target = Target(boards.load(failure.board), failure.kind, failure.variant, message)
+    target = Target.of(boards.load(failure.board), failure.kind, failure.variant, failure.detail)
     reduction = reduce(_generate(generator, seed), target, budget, say)
     case = save_regression(reduction.program, target, failure.detail, xfail, directory or REGRESSIONS,
                            note=f"reduced from {reduction.lines_before} to {reduction.lines_after} lines")
